@@ -1,0 +1,1 @@
+"""papertrail: scholarly author pages and paper APIs into one DuckDB warehouse."""

@@ -1,0 +1,1 @@
+"""Normalisers shared by every parser and the resolver. Pure functions, no I/O."""

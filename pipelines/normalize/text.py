@@ -1,0 +1,60 @@
+"""Text clean-up: mojibake, TeX accents, whitespace."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import ftfy
+from pylatexenc.latex2text import LatexNodes2Text
+
+_SPACES = re.compile(r"\s+")
+_TEX_HINT = re.compile(r"\\[A-Za-z'`^\"~=.]|[{}]|\$")
+_MOJIBAKE_HINT = re.compile("[\u00c2\u00c3\u00c5\u00e2][\u0080-\u00bf\u201a-\u203a\u0152-\u0178\u02c6\u02dc]")
+
+
+def squash(text: str | None) -> str | None:
+    """Collapse runs of whitespace (hard-wrapped titles) to one space; empty becomes None."""
+    if text is None:
+        return None
+    text = _SPACES.sub(" ", text).strip()
+    return text or None
+
+
+def repair(text: str | None) -> str | None:
+    """Undo mojibake (UTF-8 read as Latin-1, e.g. 'WÃ¼bben' -> 'Wübben') with ftfy, then NFC."""
+    if not text:
+        return text
+    if _MOJIBAKE_HINT.search(text):
+        text = ftfy.fix_text(text, normalization="NFC")
+    return unicodedata.normalize("NFC", text)
+
+
+@lru_cache(maxsize=1)
+def _latex() -> LatexNodes2Text:
+    return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+
+
+def detex(text: str | None) -> str | None:
+    """Decode TeX accents and braces (`Bal\\'azs` -> `Balázs`); leaves math verbatim."""
+    if not text or not _TEX_HINT.search(text):
+        return text
+    try:
+        return _latex().latex_to_text(text)
+    except Exception:  # pylatexenc raises assorted errors on malformed TeX; keep the raw text
+        return text
+
+
+def clean(text: str | None) -> str | None:
+    """The standard clean-up for any free text field from any source."""
+    return squash(repair(text))
+
+
+def fold(text: str | None) -> str:
+    """Lower-case ASCII-ish key: diacritics stripped, punctuation to spaces, spaces collapsed."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    lowered = stripped.casefold()
+    return _SPACES.sub(" ", re.sub(r"[^\w]+", " ", lowered)).strip()

@@ -1,0 +1,37 @@
+"""What every source parser shares: decoding a capture's bytes into text, and the parser protocol.
+
+A parser module exposes:
+    NAME: str                                  # the format/source name written to `source`
+    def sniff(head: str) -> bool               # cheap test on the first ~8 KB of decoded text
+    def parse(capture: Capture) -> ParsedBatch # raise only pipelines.errors.ParseError subclasses
+"""
+from __future__ import annotations
+
+import codecs
+
+from ..errors import BinaryCapture, EmptyCapture
+from ..records import Capture
+
+HEAD_CHARS = 8192
+
+
+def decode(capture: Capture) -> str:
+    """Bytes -> text. UTF-8 (with or without BOM), UTF-16 by BOM, else Latin-1 as a last resort.
+
+    Raises EmptyCapture for empty/whitespace-only content and BinaryCapture for content with NUL
+    bytes or a high share of control characters (an image, a PDF, a gzip saved by mistake)."""
+    data = capture.content
+    if not data.strip():
+        raise EmptyCapture(f"{capture.capture}: file is empty ({len(data)} bytes)")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    sample = data[:4096]
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    if b"\x00" in sample or controls > len(sample) // 20:
+        raise BinaryCapture(
+            f"{capture.capture}: binary content ({controls} control bytes in the first "
+            f"{len(sample)}), not a page or API response")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")

@@ -1,0 +1,57 @@
+"""Format detection from content (never the file name) and dispatch to the source parser."""
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+from types import ModuleType
+
+from ..errors import ParseError, UnknownFormat
+from ..records import Capture, ParsedBatch, reject
+from .base import HEAD_CHARS, decode
+
+# Order matters: structured formats are recognised by their own markers before the loose text
+# layouts, whose sniffers look for phrases a JSON or XML document could also contain.
+PARSER_MODULES = (
+    "pipelines.sources.arxiv.atom",
+    "pipelines.sources.arxiv.oai",
+    "pipelines.sources.arxiv.abs",
+    "pipelines.sources.arxiv.snapshot",
+    "pipelines.sources.openalex",
+    "pipelines.sources.semanticscholar",
+    "pipelines.sources.crossref",
+    "pipelines.sources.google_scholar",
+    "pipelines.sources.catalyzex",
+    "pipelines.sources.aitopics",
+    "pipelines.sources.scored_profile",
+    "pipelines.sources.abstract_list",
+)
+
+
+@lru_cache(maxsize=1)
+def parsers() -> tuple[ModuleType, ...]:
+    return tuple(importlib.import_module(name) for name in PARSER_MODULES)
+
+
+def detect(capture: Capture) -> ModuleType:
+    """The parser module whose sniffer accepts this capture's content."""
+    head = decode(capture)[:HEAD_CHARS]
+    for module in parsers():
+        if module.sniff(head):
+            return module
+    first_line = head.strip().splitlines()[0][:120] if head.strip() else ""
+    raise UnknownFormat(f"{capture.capture}: no parser recognises this content "
+                        f"(first line: {first_line!r})")
+
+
+def parse_capture(capture: Capture) -> ParsedBatch:
+    """Parse one capture; a capture-level failure becomes one reject row, never an exception."""
+    source = None
+    try:
+        module = detect(capture)
+        source = module.NAME
+        batch = module.parse(capture)
+        batch.format = batch.format or source
+        return batch
+    except ParseError as err:
+        return ParsedBatch(rejects=[reject(capture, source, err.describe(), capture.content)],
+                           format=source)
