@@ -1,0 +1,126 @@
+"""Scored-profile author pages: a header of metrics (h-index, papers, citations, novelty, AI score)
+and a list of papers, each "<TOPIC><date>[Code]", title, a byline truncated after three authors
+with affiliation slugs, and the abstract. Read from the saved text or from the HTML."""
+from __future__ import annotations
+
+import re
+
+from ...errors import TruncatedCapture
+from ...normalize.dates import page_date
+from ...normalize.names import display_name
+from ...normalize.text import clean
+from ...normalize.topics import arxiv_code
+from ...records import Capture, ParsedBatch, reject
+from ..base import decode
+from . import htmlform, settings, textform
+
+NAME = "scored_profile"
+_HTML_START = re.compile(r"^\s*<(?:!doctype\s+html|html)", re.IGNORECASE)
+
+
+def is_html(text: str) -> bool:
+    return bool(_HTML_START.match(text[:1024]))
+
+
+def sniff(head: str) -> bool:
+    if is_html(head):
+        return bool(settings.HTML_SNIFF.search(head))
+    # API responses (JSON, XML) may mention "h-index" or "citations" in a field; never ours.
+    if head.lstrip()[:1] in ("{", "[", "<"):
+        return False
+    return all(p.search(head) for p in settings.TEXT_SNIFF)
+
+
+def parse(capture: Capture) -> ParsedBatch:
+    text = decode(capture)
+    header, blocks, cut = (htmlform if is_html(text) else textform).read(text)
+    batch = ParsedBatch(format=NAME)
+    profile = _profile(capture, header)
+    if profile is None and not blocks:
+        raise TruncatedCapture(f"{capture.capture}: {NAME} page with neither a profile header "
+                               f"nor any paper")
+    if profile:
+        batch.profiles.append(profile)
+    for i, block in enumerate(blocks):
+        row_or_reason = _paper(capture, i, block, profile, last_cut=cut and i == len(blocks) - 1)
+        if isinstance(row_or_reason, str):
+            batch.rejects.append(reject(capture, NAME, row_or_reason, block["raw"],
+                                        record_ref=capture.ref(i)))
+        else:
+            batch.papers.append(row_or_reason)
+    listed = _int(header.get("papers_listed"))
+    if not blocks and (listed is None or listed > 0):
+        batch.rejects.append(reject(
+            capture, NAME, f"truncated_capture: {NAME}: the page ends before its paper list "
+            f"(header announces {listed if listed is not None else 'an unknown number of'} papers)",
+            text[-2000:]))
+    if not batch.papers and profile is None:
+        raise TruncatedCapture(f"{capture.capture}: {NAME} page with no parseable paper")
+    return batch
+
+
+def _int(text: str | None) -> int | None:
+    if not text:
+        return None
+    digits = text.replace(",", "").strip()
+    return int(digits) if digits.isdigit() else None
+
+
+def _profile(capture: Capture, header: dict) -> dict | None:
+    name = display_name(header.get("name"))
+    if not name:
+        return None
+    extra = {key: str(_int(header[key])) for key in settings.HEADER_METRICS
+             if key not in settings.PROFILE_COLUMNS and _int(header.get(key)) is not None}
+    main_topic = arxiv_code(header.get("main_topic"))
+    if main_topic:
+        extra["main_topic"] = main_topic
+    row = {
+        "record_ref": capture.ref("profile"),
+        "source": NAME,
+        "capture": capture.capture,
+        "captured_at": capture.captured_at,
+        "name": name,
+        "extra": extra or None,
+    }
+    for column in settings.PROFILE_COLUMNS:
+        row[column] = _int(header.get(column))
+    return row
+
+
+def _paper(capture: Capture, i: int, block: dict, profile: dict | None,
+           last_cut: bool) -> dict | str:
+    """A PAPERS row, or the reason the block is rejected. `paper N` in reasons is the 1-based
+    position on the page, as a reader counting down the list would say it."""
+    where = f"{NAME}: paper {i + 1}"
+    title, abstract = clean(block["title"]), clean(block["abstract"])
+    if last_cut:
+        return f"truncated_capture: {where}: the page ends inside this paper (no abstract)"
+    if not title and not abstract:
+        return f"{where}: no title and no abstract"
+    published_on = precision = None
+    if block["date"]:
+        try:
+            published_on, precision = page_date(block["date"], capture.capture_date)
+        except ValueError:
+            return f"{where}: unparseable date {block['date']!r}"
+    topic = arxiv_code(block["topic"])
+    authors = block["authors"]
+    return {
+        "record_ref": capture.ref(i),
+        "source": NAME,
+        "capture": capture.capture,
+        "captured_at": capture.captured_at,
+        "title": title,
+        "abstract": abstract,
+        "published_on": published_on,
+        "date_precision": precision,
+        "primary_topic": topic,
+        "topics": [topic] if topic else [],
+        "has_code": block["has_code"],
+        "affiliations": block["affiliations"],
+        "authors": None if authors is None else [
+            {"name": clean(name), "position": k} for k, name in enumerate(authors, start=1)],
+        "authors_truncated": block["authors_truncated"],
+        "profile_ref": profile["record_ref"] if profile else None,
+    }
