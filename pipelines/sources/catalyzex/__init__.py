@@ -1,0 +1,99 @@
+"""CatalyzeX-style author pages: the owner's avatar and name between two alert buttons, then per
+paper the title, a dated full author list, figure thumbnails, the abstract, an optional page count
+and the source it links to ("Via arxiv"). Read from the saved text or from the HTML."""
+from __future__ import annotations
+
+import re
+
+from ...errors import TruncatedCapture
+from ...normalize.dates import page_date
+from ...normalize.names import display_name
+from ...normalize.text import clean
+from ...records import Capture, ParsedBatch, reject
+from ..base import decode
+from . import htmlform, settings, textform
+
+NAME = "catalyzex"
+_HTML_START = re.compile(r"^\s*<(?:!doctype\s+html|html)", re.IGNORECASE)
+
+
+def is_html(text: str) -> bool:
+    return bool(_HTML_START.match(text[:1024]))
+
+
+def sniff(head: str) -> bool:
+    if is_html(head):
+        return bool(settings.HTML_SNIFF.search(head))
+    if head.lstrip()[:1] in ("{", "[", "<"):
+        return False
+    return all(p.search(head) for p in settings.TEXT_SNIFF)
+
+
+def parse(capture: Capture) -> ParsedBatch:
+    text = decode(capture)
+    header, blocks, cut = (htmlform if is_html(text) else textform).read(text)
+    name = display_name(header["name"])
+    # The header holds nothing but a name, so a page without a single paper block is a capture
+    # that stopped after the header, not an author with no papers.
+    if not blocks:
+        raise TruncatedCapture(f"{capture.capture}: {NAME} page ends before its first paper")
+    batch = ParsedBatch(format=NAME)
+    profile_ref = None
+    if name:
+        profile_ref = capture.ref("profile")
+        batch.profiles.append({
+            "record_ref": profile_ref,
+            "source": NAME,
+            "capture": capture.capture,
+            "captured_at": capture.captured_at,
+            "name": name,
+        })
+    for i, block in enumerate(blocks):
+        row_or_reason = _paper(capture, i, block, profile_ref,
+                               last_cut=cut and i == len(blocks) - 1)
+        if isinstance(row_or_reason, str):
+            batch.rejects.append(reject(capture, NAME, row_or_reason, block["raw"],
+                                        record_ref=capture.ref(i)))
+        else:
+            batch.papers.append(row_or_reason)
+    if not batch.papers and not batch.profiles:
+        raise TruncatedCapture(f"{capture.capture}: {NAME} page with no parseable paper")
+    return batch
+
+
+def _paper(capture: Capture, i: int, block: dict, profile_ref: str | None,
+           last_cut: bool) -> dict | str:
+    """A PAPERS row, or the reason the block is rejected ('paper N' counts from 1, page order)."""
+    where = f"{NAME}: paper {i + 1}"
+    title, abstract = clean(block["title"]), clean(block["abstract"])
+    if last_cut:
+        return f"truncated_capture: {where}: the page ends inside this paper (no abstract)"
+    if not title and not abstract:
+        return f"{where}: no title and no abstract"
+    published_on = precision = None
+    if block["date"]:
+        try:
+            published_on, precision = page_date(block["date"], capture.capture_date)
+        except ValueError:
+            return f"{where}: unparseable date {block['date']!r}"
+    venue = block["venue"]
+    authors = block["authors"]
+    return {
+        "record_ref": capture.ref(i),
+        "source": NAME,
+        "capture": capture.capture,
+        "captured_at": capture.captured_at,
+        "title": title,
+        "abstract": abstract,
+        "published_on": published_on,
+        "date_precision": precision,
+        "arxiv_id": block.get("arxiv_id"),
+        "venue": settings.VENUES.get(venue.lower(), venue) if venue else None,
+        "has_code": None,  # this layout shows no code badge
+        "page_count": block["page_count"],
+        "authors": None if authors is None else [
+            {"name": clean(a), "position": k} for k, a in enumerate(authors, start=1)],
+        # The page prints every author; a list is never cut short here.
+        "authors_truncated": False if authors is not None else None,
+        "profile_ref": profile_ref,
+    }
