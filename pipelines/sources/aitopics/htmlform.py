@@ -1,0 +1,37 @@
+"""AITopics-style pages as HTML -> the same name and raw blocks as the text form gives, plus the
+arXiv id that only the markup's source link carries."""
+from __future__ import annotations
+
+from selectolax.lexbor import LexborHTMLParser
+
+from ...normalize.ids import arxiv_id
+from . import settings as S
+
+SEL = S.SELECTORS
+
+
+def _text(node, selector: str) -> str | None:
+    found = node.css_first(selector)
+    if found is None:
+        return None
+    return found.text(deep=True).strip() or None
+
+
+def read(text: str) -> tuple[dict, list[dict], bool]:
+    tree = LexborHTMLParser(text)
+    cards = tree.css(SEL["paper"])
+    blocks = [_block(card) for card in cards]
+    cut = bool(blocks) and (cards[-1].css_first(SEL["card_end"]) is None
+                            or not blocks[-1]["abstract"])
+    return {"name": _text(tree, SEL["name"])}, blocks, cut
+
+
+def _block(card) -> dict:
+    link = card.css_first(SEL["venue_link"])
+    return {
+        "title": _text(card, SEL["title"]),
+        "venue": _text(card, SEL["venue"]),
+        "abstract": _text(card, SEL["abstract"]),
+        "arxiv_id": arxiv_id(link.attributes.get("href")) if link is not None else None,
+        "raw": card.html,
+    }
