@@ -1,0 +1,36 @@
+"""Stage 4: great-expectations suites over the staged core tables, as blocking asset checks."""
+from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, MaterializeResult,
+                     MetadataValue, asset)
+
+from pipelines.stages.validate import SUITES, validate_staged
+
+from .resolve import resolved_tables
+from .resources import PapertrailResource
+
+CHECKS = [AssetCheckSpec(name=f"{table}_suite", asset="validated_tables", blocking=True,
+                         description=f"great-expectations suite expectations/{table}.json")
+          for table in SUITES]
+
+
+@asset(group_name="validate", deps=[resolved_tables], check_specs=CHECKS)
+def validated_tables(papertrail: PapertrailResource):
+    """The staged tables after every expectation suite ran; a blocking failure stops the publish."""
+    report = validate_staged(papertrail.workspace)
+    yield MaterializeResult(metadata={
+        "expectations": len(report.results),
+        "failed": sum(1 for r in report.results if not r.success),
+        "report": MetadataValue.md(report.to_markdown()),
+    })
+    for table in SUITES:
+        results = [r for r in report.results if r.table == table]
+        blocking_failed = [r for r in results if not r.success and r.blocking]
+        yield AssetCheckResult(
+            check_name=f"{table}_suite",
+            passed=not blocking_failed,
+            severity=AssetCheckSeverity.ERROR if blocking_failed else AssetCheckSeverity.WARN,
+            metadata={
+                "expectations": len(results),
+                "failed": sum(1 for r in results if not r.success),
+                "outcomes": MetadataValue.md(report.to_markdown(table)),
+            },
+        )

@@ -1,0 +1,102 @@
+"""`papertrail run | sql | ui` — the contract's command line."""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from .errors import PapertrailError, WarehouseError
+from .paths import PROJECT_ROOT
+from .workspace import Workspace
+
+
+def dagster_home() -> Path:
+    """The project-local Dagster instance (runs show up in `papertrail ui`), unless the user set
+    DAGSTER_HOME. The instance config is the top-level dagster.yaml, copied in when it changed."""
+    if os.environ.get("DAGSTER_HOME"):
+        return Path(os.environ["DAGSTER_HOME"])
+    home = PROJECT_ROOT / ".dagster"
+    home.mkdir(exist_ok=True)
+    source, target = PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml"
+    if source.exists() and (not target.exists() or target.read_bytes() != source.read_bytes()):
+        shutil.copyfile(source, target)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"papertrail: error: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .runner import run_pipeline
+
+    ws = Workspace.for_db(args.db)
+    try:
+        outcome = run_pipeline(ws, captures=args.captures or [], config_path=args.config,
+                               ephemeral=bool(os.environ.get("PAPERTRAIL_EPHEMERAL_DAGSTER")))
+    except PapertrailError as err:
+        return _fail(str(err))
+    if not outcome.success:
+        return _fail(outcome.message)
+    print(outcome.summary)
+    return 0
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    from .warehouse.query import query
+
+    ws = Workspace.for_db(args.db)
+    try:
+        frame = query(ws.db_path, args.query)
+    except WarehouseError as err:
+        return _fail(str(err))
+    if args.format == "csv":
+        sys.stdout.write(frame.write_csv())
+    elif args.format == "json":
+        sys.stdout.write(frame.write_json() + "\n")
+    else:
+        from .warehouse.query import format_table
+        print(format_table(frame))
+    return 0
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    dagster_home()
+    os.chdir(PROJECT_ROOT)
+    argv = [sys.executable, "-m", "dagster", "dev", "-m", "pipelines.definitions",
+            "-h", "127.0.0.1", "-p", str(args.port)]
+    os.execv(sys.executable, argv)
+    return 0  # not reached
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="papertrail", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run every stage through Dagster and publish the warehouse")
+    run.add_argument("--config", help="papertrail.yaml naming live sources and tracked authors")
+    run.add_argument("--captures", action="append", metavar="DIR",
+                     help="ingest every file under DIR (repeatable); format detected from content")
+    run.add_argument("--db", help="warehouse file (default $PAPERTRAIL_DB, else ./warehouse.duckdb)")
+    run.set_defaults(func=cmd_run)
+    sql = sub.add_parser("sql", help="query the published warehouse read-only")
+    sql.add_argument("--db", help="warehouse file (default $PAPERTRAIL_DB, else ./warehouse.duckdb)")
+    sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sql.add_argument("query")
+    sql.set_defaults(func=cmd_sql)
+    ui = sub.add_parser("ui", help="the Dagster UI for this project on 127.0.0.1")
+    ui.add_argument("--port", type=int, default=3000)
+    ui.set_defaults(func=cmd_ui)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

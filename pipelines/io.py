@@ -1,0 +1,47 @@
+"""Small file helpers: atomic writes so a crash never leaves a half-written file under its name."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_parquet(frame: pl.DataFrame | pa.Table, path: Path) -> None:
+    """Write to a temporary name in the same folder, then rename over `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        if isinstance(frame, pl.DataFrame):
+            frame.write_parquet(tmp, compression="zstd")
+        else:
+            pq.write_table(frame, tmp, compression="zstd")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def sweep_temporaries(folder: Path) -> int:
+    """Remove leftovers of writes a crash interrupted. Returns how many were removed."""
+    removed = 0
+    if folder.exists():
+        for leftover in folder.rglob(".*.tmp"):
+            leftover.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -1,0 +1,102 @@
+"""Run every stage through Dagster in this process and say what happened in a few lines."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ConfigError, WarehouseError
+from .warehouse.publish import check_published
+from .warehouse.query import query
+from .workspace import Workspace
+
+SUMMARY_TABLES = ("core.papers", "core.authors", "core.authorships", "core.sightings",
+                  "core.paper_topics", "core.author_profiles", "core.citation_snapshots",
+                  "audit.quarantine", "audit.runs")
+
+
+@dataclass
+class Outcome:
+    success: bool
+    message: str = ""
+    summary: str = ""
+    run_id: str = ""
+
+
+def run_pipeline(ws: Workspace, captures: list[str], config_path: str | None = None,
+                 ephemeral: bool = False) -> Outcome:
+    """Materialise all assets in-process. Raises PapertrailError for problems found up front
+    (missing inputs, corrupt or locked warehouse) before any work is done."""
+    from dagster import DagsterInstance, materialize
+
+    from assets.resources import PapertrailResource
+    from .definitions import ALL_ASSETS
+    from .cli import dagster_home
+
+    for path in captures:
+        if not Path(path).exists():
+            raise ConfigError(f"--captures {path}: no such file or directory")
+    if config_path and not Path(config_path).exists():
+        raise ConfigError(f"--config {config_path}: no such file")
+    check_published(ws.db_path)  # fail before working if the target is corrupt or locked
+    ws.ensure()
+
+    if ephemeral:
+        instance = DagsterInstance.ephemeral()
+    else:
+        dagster_home()
+        instance = DagsterInstance.get()
+    resource = PapertrailResource(db_path=str(ws.db_path), captures=[str(Path(c).resolve()) for c in captures],
+                                  config_path=config_path)
+    result = materialize(ALL_ASSETS, resources={"papertrail": resource}, instance=instance,
+                         raise_on_error=False)
+    if result.success:
+        return Outcome(True, summary=summarise(ws, result.run_id), run_id=result.run_id)
+    message = failure_message(result)
+    _record_failure(ws, result.run_id, message)
+    return Outcome(False, message=message, run_id=result.run_id)
+
+
+def failure_message(result) -> str:
+    """One line: the blocking checks that failed, else the first step error."""
+    failed_checks = [e.check_name for e in result.get_asset_check_evaluations()
+                     if not e.passed and e.severity.value == "ERROR"]
+    if failed_checks:
+        return ("validation blocked the publish (failed: " + ", ".join(sorted(failed_checks)) +
+                "); the published warehouse is unchanged")
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        cause = error
+        while cause is not None and cause.cause is not None and "PapertrailError" not in cause.cls_name \
+                and cause.cls_name not in {"WarehouseError", "ConfigError", "ParseError"}:
+            cause = cause.cause
+        text = (cause or error).message.strip().splitlines()[0]
+        return f"step {event.step_key} failed: {text}"
+    return "the run failed (see the Dagster UI for the run's logs)"
+
+
+def _record_failure(ws: Workspace, run_id: str, message: str) -> None:
+    from .stages.runlog import read_state, record_run, run_row
+    status = "blocked" if message.startswith("validation blocked") else "failed"
+    record_run(ws, run_row(run_id, read_state(ws, run_id), status=status, message=message))
+
+
+def summarise(ws: Workspace, run_id: str) -> str:
+    counts = query(ws.db_path, " UNION ALL ".join(
+        f"SELECT '{t}' AS tbl, count(*) AS n FROM {t}" for t in SUMMARY_TABLES))
+    run = query(ws.db_path, "SELECT rows_in, rows_loaded, rows_quarantined, captures_seen, captures_new "
+                            "FROM audit.runs WHERE run_id = ?", [run_id])
+    lines = [f"published {ws.db_path}"]
+    lines += [f"  {tbl:<24} {n:>9,}" for tbl, n in counts.iter_rows()]
+    if run.height:
+        rows_in, loaded, quarantined, seen, new = run.row(0)
+        lines.append(f"this run: {seen} captures seen, {new} new; {rows_in} records in, "
+                     f"{loaded} loaded, {quarantined} quarantined")
+    reports = ws.reports_dir / "report.html"
+    if reports.exists():
+        lines.append(f"report: {reports}")
+        lines += [f"chart:  {p}" for p in sorted(ws.reports_dir.glob("*.png"))]
+    lines.append(f"query:  papertrail sql --db {ws.db_path} \"SELECT * FROM analytics.topic_trends\"")
+    return "\n".join(lines)
+
+
+__all__ = ["run_pipeline", "Outcome", "WarehouseError"]

@@ -1,0 +1,1 @@
+"""The pipeline's stages as plain functions over a Workspace; Dagster assets call these."""

@@ -1,0 +1,128 @@
+"""Resolve all parsed batches into the core tables, written as staging Parquet.
+
+Resolution always runs over every parsed record (not just the new ones): a new source can join
+two clusters, and history (snapshots, profile metrics per capture) lives in the parsed batches.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polars as pl
+
+from ..io import write_parquet
+from ..normalize.topics import arxiv_taxonomy
+from ..resolve.authors import resolve_authors
+from ..resolve.papers import CROSSWALK_SCHEMA, resolve_papers
+from ..workspace import Workspace
+from .landing import read_manifest
+from .parse import read_parsed
+
+CORE_TABLES = ("papers", "authors", "authorships", "paper_topics", "topic_labels", "sightings",
+               "author_profiles", "profile_papers", "citation_snapshots", "citations_by_year")
+AUDIT_TABLES = ("quarantine", "merges")
+STAGED = CORE_TABLES + AUDIT_TABLES
+
+
+def crosswalk_path(ws: Workspace) -> Path:
+    return ws.state_dir / "paper_crosswalk.parquet"
+
+
+def read_crosswalk(ws: Workspace) -> pl.DataFrame:
+    path = crosswalk_path(ws)
+    return pl.read_parquet(path) if path.exists() else pl.DataFrame(schema=CROSSWALK_SCHEMA)
+
+
+def staging_path(ws: Workspace, table: str) -> Path:
+    return ws.staging_dir / f"{table}.parquet"
+
+
+def read_staged(ws: Workspace, table: str) -> pl.DataFrame:
+    return pl.read_parquet(staging_path(ws, table))
+
+
+def _unidentifiable(papers: pl.DataFrame) -> pl.Expr:
+    return (pl.col("title").is_null() & pl.col("abstract").is_null() & pl.col("arxiv_id").is_null()
+            & pl.col("doi").is_null() & pl.col("openalex_id").is_null() & pl.col("s2_id").is_null())
+
+
+def quarantine_rows(ws: Workspace, rejects: pl.DataFrame, unusable: pl.DataFrame) -> pl.DataFrame:
+    """Parse/land rejects plus records resolution cannot place, with the capture's time."""
+    manifest = read_manifest(ws).group_by("capture").agg(pl.col("captured_at").min().alias("seen_at"))
+    now = datetime.now(timezone.utc)
+    unplaced = unusable.select(
+        pl.lit("resolve").alias("stage"), "source", "capture", "record_ref",
+        pl.lit("unidentifiable_record: no title, abstract or identifier").alias("reason"),
+        pl.struct(pl.all()).struct.json_encode().alias("payload"))
+    return (pl.concat([rejects, unplaced], how="diagonal_relaxed")
+            .join(manifest, on="capture", how="left")
+            .with_columns(pl.col("seen_at").fill_null(now))
+            .select("stage", "source", "capture", "record_ref", "reason", "payload", "seen_at"))
+
+
+def resolve_all(ws: Workspace) -> dict[str, int]:
+    """Writes every staged table; returns their row counts."""
+    parsed = read_parsed(ws, "papers")
+    unusable = parsed.filter(_unidentifiable(parsed))
+    parsed = parsed.filter(~_unidentifiable(parsed))
+    profiles = read_parsed(ws, "profiles")
+    resolved = resolve_papers(parsed, read_crosswalk(ws))
+    records, papers = resolved["records"], resolved["papers"]
+    people = resolve_authors(records, papers, profiles)
+
+    ref_to_paper = records.select("record_ref", "paper_id")
+    staged = {
+        "papers": papers.select("paper_id", "title", "abstract", "published_on", "year", "primary_topic",
+                                "arxiv_id", "doi", "has_code", "page_count", "openalex_id", "s2_id",
+                                "venue", "date_precision", "authors_truncated", "records", "sources")
+                  .sort("paper_id"),
+        "authors": people["authors"].drop("author_key"),
+        "authorships": people["authorships"],
+        "paper_topics": paper_topics(records),
+        "topic_labels": read_parsed(ws, "topic_labels").join(ref_to_paper, on="record_ref")
+                        .join(records.select("record_ref", "source"), on="record_ref")
+                        .select("paper_id", "scheme", "topic", "label", "parent", "score", "source")
+                        .unique(["paper_id", "scheme", "topic", "source"]).sort("paper_id", "scheme", "topic", "source"),
+        "sightings": records.select("paper_id", "source", "capture", "record_ref", "captured_at",
+                                    pl.col("title").alias("title_seen"),
+                                    pl.col("published_on").alias("published_on_seen"),
+                                    pl.col("authors").list.eval(pl.element().struct.field("name")).alias("authors_seen"),
+                                    pl.col("authors_truncated").alias("authors_truncated_seen"))
+                     .sort("paper_id", "record_ref"),
+        "author_profiles": profiles.join(people["owners"], on="record_ref")
+                           .select("author_id", "source", "capture", "captured_at", "h_index", "citation_count",
+                                   "paper_count", "i10_index", pl.col("name").alias("name_as_written"),
+                                   pl.col("extra").map_elements(_map_json, return_dtype=pl.String).alias("extra"),
+                                   "record_ref")
+                           .sort("author_id", "captured_at", "record_ref"),
+        "profile_papers": people["profile_papers"],
+        "citation_snapshots": records.filter(pl.col("citation_count").is_not_null())
+                              .group_by("paper_id", "source", "captured_at")
+                              .agg(pl.col("citation_count").max(), pl.col("influential_citation_count").max())
+                              .sort("paper_id", "source", "captured_at"),
+        "citations_by_year": read_parsed(ws, "counts_by_year").join(records.select("record_ref", "paper_id", "source", "captured_at"), on="record_ref")
+                             .group_by("paper_id", "source", "captured_at", "year")
+                             .agg(pl.col("cited_by_count").max()).sort("paper_id", "source", "captured_at", "year"),
+        "quarantine": quarantine_rows(ws, read_parsed(ws, "rejects"), unusable).sort("capture", "record_ref", "reason", nulls_last=True),
+        "merges": pl.concat([resolved["merges"], people["merges"]]).sort("entity", "entity_id", "rule", "key"),
+    }
+    for name, frame in staged.items():
+        write_parquet(frame, staging_path(ws, name))
+    write_parquet(resolved["crosswalk"], ws.staging_dir / "paper_crosswalk.parquet")
+    return {name: frame.height for name, frame in staged.items()}
+
+
+def _map_json(entries) -> str | None:
+    import json
+    if entries is None:
+        return None
+    return json.dumps({e["key"]: e["value"] for e in entries}, sort_keys=True) if entries else None
+
+
+def paper_topics(records: pl.DataFrame) -> pl.DataFrame:
+    """Every arXiv-form topic any source gave a paper; other taxonomies go to topic_labels."""
+    known = list(arxiv_taxonomy())
+    listed = records.select("paper_id", "source", pl.col("topics").alias("topic")).explode("topic")
+    primary = records.select("paper_id", "source", pl.col("primary_topic").alias("topic"))
+    return (pl.concat([primary, listed]).drop_nulls("topic").filter(pl.col("topic").is_in(known))
+            .unique().select("paper_id", "topic", "source").sort("paper_id", "topic", "source"))

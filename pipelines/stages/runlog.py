@@ -1,0 +1,68 @@
+"""The run log (audit.runs) kept as Parquet in the workspace, so it survives every rebuild, and
+per-run scratch state that stages of one run share."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polars as pl
+
+from ..io import atomic_write_bytes, write_parquet
+from ..workspace import Workspace
+
+RUNS_SCHEMA = {
+    "run_id": pl.String, "started_at": pl.Datetime("us", "UTC"), "finished_at": pl.Datetime("us", "UTC"),
+    "status": pl.String, "rows_in": pl.Int64, "rows_loaded": pl.Int64, "rows_quarantined": pl.Int64,
+    "captures_seen": pl.Int64, "captures_new": pl.Int64, "message": pl.String,
+}
+
+
+def runs_path(ws: Workspace) -> Path:
+    return ws.state_dir / "runs.parquet"
+
+
+def read_runs(ws: Workspace) -> pl.DataFrame:
+    path = runs_path(ws)
+    return pl.read_parquet(path) if path.exists() else pl.DataFrame(schema=RUNS_SCHEMA)
+
+
+def run_row(run_id: str, state: dict, status: str, message: str | None = None) -> pl.DataFrame:
+    rows_in = state.get("rows_in", 0)
+    quarantined = state.get("rows_quarantined", 0)
+    return pl.DataFrame([{
+        "run_id": run_id,
+        "started_at": datetime.fromisoformat(state["started_at"]) if "started_at" in state else datetime.now(timezone.utc),
+        "finished_at": datetime.now(timezone.utc), "status": status, "rows_in": rows_in,
+        "rows_loaded": rows_in - quarantined, "rows_quarantined": quarantined,
+        "captures_seen": state.get("captures_seen", 0), "captures_new": state.get("captures_new", 0),
+        "message": message,
+    }], schema=RUNS_SCHEMA)
+
+
+def with_run(ws: Workspace, row: pl.DataFrame) -> pl.DataFrame:
+    """The run log with this run's row replacing any earlier row of the same run id."""
+    runs = read_runs(ws)
+    return pl.concat([runs.filter(pl.col("run_id") != row["run_id"][0]), row]).sort("started_at")
+
+
+def record_run(ws: Workspace, row: pl.DataFrame) -> None:
+    ws.ensure()
+    write_parquet(with_run(ws, row), runs_path(ws))
+
+
+def state_path(ws: Workspace, run_id: str) -> Path:
+    return ws.state_dir / "runs" / f"{run_id}.json"
+
+
+def read_state(ws: Workspace, run_id: str) -> dict:
+    path = state_path(ws, run_id)
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def update_state(ws: Workspace, run_id: str, **values) -> dict:
+    state = read_state(ws, run_id)
+    state.setdefault("started_at", datetime.now(timezone.utc).isoformat())
+    state.update(values)
+    atomic_write_bytes(state_path(ws, run_id), json.dumps(state, sort_keys=True).encode())
+    return state

@@ -1,0 +1,128 @@
+"""Atomic publish: build `.<db>.next-<pid>` from staging Parquet and sql/, then rename it over
+the published file. Readers (papertrail sql, the UI, the duckdb CLI) open the published file
+read-only and never see a half-built state; a crash leaves the previous file intact and its
+leftover is swept by the next publish."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from ..errors import WarehouseError
+from ..paths import sql_dir
+from ..workspace import Workspace
+
+LOADED = {  # staged table -> warehouse table
+    "papers": "core.papers", "authors": "core.authors", "authorships": "core.authorships",
+    "paper_topics": "core.paper_topics", "topic_labels": "core.topic_labels",
+    "sightings": "core.sightings", "author_profiles": "core.author_profiles",
+    "profile_papers": "core.profile_papers", "citation_snapshots": "core.citation_snapshots",
+    "citations_by_year": "core.citations_by_year", "quarantine": "audit.quarantine",
+    "merges": "audit.merges",
+}
+_NEXT = re.compile(r"^\.(?P<name>.+)\.next-(?P<pid>\d+)(\.wal)?$")
+
+
+def sql_statements() -> list[tuple[str, str]]:
+    """(file name, statement) for every statement of every sql/*.sql file, in file order."""
+    statements = []
+    for path in sorted(sql_dir().glob("*.sql")):
+        for stmt in re.split(r";\s*$", path.read_text("utf-8"), flags=re.MULTILINE):
+            body = "\n".join(line for line in stmt.splitlines() if not line.strip().startswith("--")).strip()
+            if body:
+                statements.append((path.name, body))
+    return statements
+
+
+def check_published(db_path: Path) -> None:
+    """Refuse to replace a file that is not a DuckDB warehouse or that a writer holds locked."""
+    if not db_path.exists():
+        return
+    try:
+        con = duckdb.connect(str(db_path), read_only=True)
+        con.close()
+    except duckdb.IOException as err:
+        text = str(err)
+        if "lock" in text.lower():
+            raise WarehouseError(f"{db_path} is locked by another writer process; close it "
+                                 f"(e.g. a read-write duckdb session) and run again") from None
+        raise WarehouseError(f"{db_path} cannot be opened ({text.splitlines()[0]}); refusing to "
+                             f"overwrite it — move it away or choose another --db") from None
+    except duckdb.Error as err:
+        raise WarehouseError(f"{db_path} is not a readable DuckDB database "
+                             f"({str(err).splitlines()[0]}); refusing to overwrite it — move it "
+                             f"away or choose another --db") from None
+
+
+def sweep_leftovers(db_path: Path) -> list[Path]:
+    """Remove staging files of publishes whose process is gone (killed mid-build)."""
+    removed = []
+    for path in db_path.parent.glob(f".{db_path.name}.next-*"):
+        m = _NEXT.match(path.name)
+        if not m or m["name"] != db_path.name:
+            continue
+        if int(m["pid"]) != os.getpid() and _alive(int(m["pid"])):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def publish(ws: Workspace, staged: dict[str, Path], runs: pl.DataFrame) -> dict[str, int]:
+    """Builds the next warehouse and swaps it in. Returns row counts per loaded table."""
+    db_path = ws.db_path
+    check_published(db_path)
+    sweep_leftovers(db_path)
+    next_path = db_path.with_name(f".{db_path.name}.next-{os.getpid()}")
+    next_path.unlink(missing_ok=True)
+    counts: dict[str, int] = {}
+    try:
+        con = duckdb.connect(str(next_path))
+        try:
+            for name, statement in sql_statements():
+                try:
+                    con.execute(statement)
+                except duckdb.Error as err:
+                    raise WarehouseError(f"sql/{name}: {str(err).splitlines()[0]}") from None
+            for table, target in LOADED.items():
+                con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM read_parquet(?)",
+                            [str(staged[table])])
+                counts[target] = con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
+            con.register("runs_frame", runs.to_arrow())
+            con.execute("INSERT INTO audit.runs BY NAME SELECT * FROM runs_frame")
+            counts["audit.runs"] = runs.height
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        _fsync(next_path)
+        os.replace(next_path, db_path)
+        _fsync(db_path.parent)
+    except OSError as err:
+        next_path.unlink(missing_ok=True)
+        raise WarehouseError(f"cannot write the warehouse next to {db_path}: {err.strerror or err}"
+                             f" — the published file is unchanged") from None
+    except BaseException:
+        next_path.unlink(missing_ok=True)
+        raise
+    return counts
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
