@@ -16,11 +16,19 @@ def first(value) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _small_caps(m) -> str:
+    before, inner, after = m.group(1), m.group(3), m.group(4)
+    if before:  # glued to the previous word: a word of its own with its spaces dropped
+        return f"{before} {inner}{' ' if after else ''}{after}"
+    return f"{inner}{after}"  # a word's capital initial joins the rest of the word
+
+
 def text(markup: str | None) -> str | None:
     """Strip JATS/HTML tags and entities (`<scp>T</scp>reebase`, `Big Data &amp; Society`)."""
     if not markup:
         return None
-    stripped = S.TAG.sub(" ", S.INLINE_TAG.sub("", S.JATS_HEADING.sub(" ", markup)))
+    markup = S.SMALL_CAPS.sub(_small_caps, S.JATS_HEADING.sub(" ", markup))
+    stripped = S.TAG.sub(" ", S.INLINE_TAG.sub("", markup))
     return clean(html.unescape(stripped))
 
 

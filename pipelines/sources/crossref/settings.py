@@ -25,7 +25,10 @@ PAGES = re.compile(r"^\s*(\d+)\s*[-\u2013\u2014]+\s*(\d+)\s*$")
 # JATS/HTML markup in titles and abstracts; a JATS <title> inside an abstract is a heading
 # ("Abstract"), not text of the abstract.
 JATS_HEADING = re.compile(r"<(jats:)?title\b[^>]*>.*?</(jats:)?title>", re.IGNORECASE | re.DOTALL)
-# Inline markup sits inside words (`<scp>T</scp>reebase`): removed without a space. Any other tag
+# Small caps mark a word ("in <scp>r</scp>") or a word's first letter ("<scp>T</scp>reebase"); Wiley
+# also drops the spaces around whole words ("an<scp>R</scp>package").
+SMALL_CAPS = re.compile(r"(\w?)<(?:jats:)?(scp|sc)>([^<]*)</(?:jats:)?\2>(\w?)", re.IGNORECASE)
+# Other inline markup sits inside words (`<scp>T</scp>reebase`): removed without a space. Any other tag
 # (paragraphs, sections) separates text: replaced by a space.
 INLINE_TAG = re.compile(r"</?(?:jats:|mml:)?(?:scp|sc|i|b|em|u|tt|sup|sub|italic|bold|underline|"
                         r"monospace)\b[^>]*>", re.IGNORECASE)
