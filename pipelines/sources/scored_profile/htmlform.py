@@ -1,8 +1,10 @@
-"""Scored-profile pages as HTML -> the same header and raw blocks as the text form gives."""
+"""Scored-profile pages as HTML -> the same header and raw blocks as the text form gives, plus
+the arXiv id that only the markup's title link carries."""
 from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser
 
+from ...normalize.ids import arxiv_id
 from . import settings as S
 
 SEL = S.SELECTORS
@@ -33,7 +35,9 @@ def read(text: str) -> tuple[dict, list[dict], bool]:
 
 
 def _block(node) -> dict:
+    link = node.css_first(SEL["title_link"])
     return {
+        "arxiv_id": arxiv_id(link.attributes.get("href")) if link is not None else None,
         "topic": _text(node, SEL["topic"]),
         "date": _text(node, SEL["date"]),
         "has_code": node.css_first(SEL["code"]) is not None,

@@ -54,6 +54,7 @@ SELECTORS = {
     "date": "time.sp-date",
     "code": ".sp-code",
     "title": ".sp-title",
+    "title_link": ".sp-title a",  # href: the paper at arXiv when the site knows its id
     "author": ".sp-authors .sp-author",
     "et_al": ".sp-authors .sp-etal",
     "affiliation": ".sp-affils .sp-affil",
