@@ -1,6 +1,7 @@
 """Run every stage through Dagster in this process and say what happened in a few lines."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,8 +48,12 @@ def run_pipeline(ws: Workspace, captures: list[str], config_path: str | None = N
         instance = DagsterInstance.get()
     resource = PapertrailResource(db_path=str(ws.db_path), captures=[str(Path(c).resolve()) for c in captures],
                                   config_path=config_path)
+    # Dagster's console logger would print every step's traceback; the event log in the
+    # instance (and the UI) keeps them, the CLI prints one line. PAPERTRAIL_VERBOSE=1 shows all.
+    level = "DEBUG" if os.environ.get("PAPERTRAIL_VERBOSE") else "CRITICAL"
     result = materialize(ALL_ASSETS, resources={"papertrail": resource}, instance=instance,
-                         raise_on_error=False)
+                         raise_on_error=False,
+                         run_config={"loggers": {"console": {"config": {"log_level": level}}}})
     if result.success:
         return Outcome(True, summary=summarise(ws, result.run_id), run_id=result.run_id)
     message = failure_message(result)

@@ -5,6 +5,7 @@ two clusters, and history (snapshots, profile metrics per capture) lives in the 
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -112,11 +113,8 @@ def resolve_all(ws: Workspace) -> dict[str, int]:
     return {name: frame.height for name, frame in staged.items()}
 
 
-def _map_json(entries) -> str | None:
-    import json
-    if entries is None:
-        return None
-    return json.dumps({e["key"]: e["value"] for e in entries}, sort_keys=True) if entries else None
+def _map_json(entries: dict | None) -> str | None:
+    return json.dumps(dict(entries), sort_keys=True) if entries else None
 
 
 def paper_topics(records: pl.DataFrame) -> pl.DataFrame:
