@@ -59,7 +59,8 @@ def _entity(batch: ParsedBatch, capture: Capture, entity, ref: str) -> None:
             row = H.work_row(entity, capture, ref)
             if not row["title"] and not row["abstract"]:
                 raise ValueError("work has neither title nor abstract")
-            labels = H.topic_labels(ref, [entity.get("primary_topic")] + list(entity.get("topics") or []))
+            topic_list = [entity.get("primary_topic"), *(entity.get("topics") or [])]
+            labels = H.topic_labels(ref, topic_list)
             batch.papers.append(row)
             batch.counts_by_year.extend(H.counts(ref, entity))
             batch.topic_labels.extend(labels)
