@@ -48,6 +48,7 @@ def parse(capture: Capture) -> ParsedBatch:
         journal_ref=h.tex_text(fields.get("Journal-ref")),
         comments=comments,
         authors=h.authors_of(h.split_authors(fields.get("Authors"))),
+        authors_truncated=h.truncated(fields.get("Authors")),
     )
     return batch
 

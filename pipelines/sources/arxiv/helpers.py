@@ -194,6 +194,15 @@ def _numbered_block(group: str) -> dict[str, str] | None:
     return {num: body.strip(" ,;") for num, body in zip(pieces[::2], pieces[1::2])}
 
 
+_LEADING_AND = re.compile(r"^and\s+")  # ", and C. Smith": the comma split leaves the "and"
+_ET_AL = re.compile(r"^(?:et\.?\s*al\.?|others)$", re.I)
+
+
+def truncated(raw: str | None) -> bool:
+    """An author string ending in "et al." lists only the first authors."""
+    return bool(raw) and "al" in raw and bool(re.search(r"\bet\.?\s*al\.?\s*\)?\s*$", raw.strip(), re.I))
+
+
 _GROUP_PREFIX = re.compile(r"^(?:for|on behalf of)\s+(?:the\s+)?(?=.*(?:collaboration|consortium|team|group))",
                            re.I)
 
@@ -206,7 +215,9 @@ def split_authors(raw: str | None) -> list[tuple[str, list[str]]]:
     chunks: list[tuple[str, list[str]]] = []
     numbered: dict[str, str] = {}
     for chunk in _top_level_split(" ".join(raw.split())):
-        name, groups = _trailing_groups(chunk.strip())
+        name, groups = _trailing_groups(_LEADING_AND.sub("", chunk.strip()))
+        if _ET_AL.match(name):
+            continue
         affiliations = []
         for group in groups:
             block = _numbered_block(group)
@@ -260,7 +271,7 @@ def add_paper(batch: ParsedBatch, capture: Capture, source: str, index: int,
               payload: Callable[[], str], *, title: str | None, abstract: str | None,
               published_on: date | None, arxiv_id: str | None, doi: str | None,
               topics: list[str], primary: str | None, journal_ref: str | None,
-              comments: str | None, authors: list[dict]) -> None:
+              comments: str | None, authors: list[dict], authors_truncated: bool = False) -> None:
     """Append one paper and its topic rows, or one reject row saying why it cannot be a paper.
     `payload` is called only for a reject, so the happy path never serialises the raw record."""
     ref = capture.ref(index)
@@ -280,7 +291,7 @@ def add_paper(batch: ParsedBatch, capture: Capture, source: str, index: int,
         "published_on": published_on, "date_precision": "day" if published_on else None,
         "arxiv_id": arxiv_id, "doi": ids.doi(doi), "primary_topic": primary or (topics[0] if topics else None),
         "topics": topics, "venue": text(journal_ref) or settings.VENUE,
-        "page_count": page_count(comments), "authors": authors, "authors_truncated": False,
+        "page_count": page_count(comments), "authors": authors, "authors_truncated": authors_truncated,
     })
     batch.topic_labels.extend(topic_rows(ref, topics))
 

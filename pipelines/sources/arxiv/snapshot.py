@@ -65,6 +65,7 @@ def _record(batch: ParsedBatch, capture: Capture, index: int, record: dict, line
         journal_ref=h.tex_text(record.get("journal-ref")),
         comments=comments,
         authors=_authors(record),
+        authors_truncated=h.truncated(record.get("authors")),
     )
 
 
