@@ -1,0 +1,129 @@
+"""What goes into the fetcher (Request) and what comes out (FetchResult, fetch-log rows).
+
+HTTP problems are data, not exceptions: one bad host or page must not abort a run that has
+hundreds of other pages to land, and the landing zone quarantines failed fetches by their error.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+# Headers worth keeping: validators for the next run, pacing hints, and the type the parser needs.
+_KEEP = ("content-type", "etag", "last-modified", "retry-after")
+_KEEP_PREFIXES = ("x-rate-limit-", "x-ratelimit-", "ratelimit-")
+
+EXPECT_TYPES = {
+    "json": ("application/json", "+json"),
+    "xml": ("application/atom+xml", "application/xml", "text/xml", "+xml"),
+    "html": ("text/html", "application/xhtml+xml", "text/plain"),
+}
+
+
+@dataclass(frozen=True)
+class Request:
+    """One HTTP request a plan wants made.
+
+    `expect` ("json" | "xml" | "html" | None) guards against a host answering an API call with an
+    HTML error or login page. `robots` makes the fetcher consult robots.txt (author-page hosts).
+    `conditional` sends stored validators; a 304 then yields unchanged=True and no content."""
+
+    url: str
+    method: str = "GET"
+    params: Mapping[str, Any] | None = None
+    headers: Mapping[str, str] | None = None
+    json: Any = None
+    expect: str | None = None
+    robots: bool = False
+    conditional: bool = False
+    tag: str | None = None  # free-form label for the caller (e.g. the source name)
+
+
+@dataclass
+class FetchResult:
+    url: str  # redacted: API keys in query strings are replaced by ***
+    final_url: str
+    status: int | None
+    headers: dict[str, str]
+    content: bytes | None
+    fetched_at: datetime
+    sha256: str | None
+    bytes: int
+    attempts: int
+    error: str | None = None
+    unchanged: bool = False
+    request: Request | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def log_row(self) -> dict[str, Any]:
+        return fetch_log_row(self)
+
+
+def fetch_log_row(result: FetchResult) -> dict[str, Any]:
+    """One fetch-log row; the landing zone stores it next to the bytes (keyed by sha256)."""
+    return {
+        "url": result.url,
+        "final_url": result.final_url,
+        "status": result.status,
+        "headers": json.dumps(result.headers, sort_keys=True),
+        "fetched_at": result.fetched_at,
+        "sha256": result.sha256,
+        "bytes": result.bytes,
+        "error": result.error,
+        "attempts": result.attempts,
+        "unchanged": result.unchanged,
+        "tag": result.request.tag if result.request else None,
+    }
+
+
+def relevant_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    return {k.lower(): v for k, v in headers.items()
+            if k.lower() in _KEEP or k.lower().startswith(_KEEP_PREFIXES)}
+
+
+def content_type_matches(expect: str | None, content_type: str | None) -> bool:
+    if not expect or not content_type:  # no header: let the parser's sniffing decide
+        return True
+    mime = content_type.split(";", 1)[0].strip().lower()
+    return any(mime.endswith(t) if t.startswith("+") else mime == t for t in EXPECT_TYPES[expect])
+
+
+_KEY_PARAM = re.compile(r"(?i)((?:api[_-]?key|apikey|access_token|token)=)[^&\s#\"']+")
+
+
+class Redactor:
+    """Replaces every known secret (and any api_key=... query value) with ***.
+
+    Applied to URLs, error strings and log messages, so a key can only leak if it is both unknown
+    to the fetcher and sent in a parameter with an unusual name."""
+
+    def __init__(self, secrets: Iterable[str] = ()):
+        self.secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        return _KEY_PARAM.sub(r"\1***", text)
+
+
+class RedactingFilter(logging.Filter):
+    """Installed on the httpx/httpcore loggers, which log full request URLs (with api_key=)."""
+
+    def __init__(self, redactor: Redactor):
+        super().__init__()
+        self.redactor = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string is not ours to fix; drop its args safely
+            message = str(record.msg)
+        record.msg, record.args = self.redactor(message), ()
+        return True
