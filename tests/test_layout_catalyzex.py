@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CAPTURED_AT, FIXTURES
+from tests.conftest import CAPTURED_AT, FIXTURES
 from pipelines.demo.model import DemoPaper, DemoProfile
 from pipelines.errors import TruncatedCapture
 from pipelines.records import Capture
