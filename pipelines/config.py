@@ -145,13 +145,17 @@ def host_key(url: str) -> str:
     """The rate-limit/allow-list key: the host, plus the port when the URL names one."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
+    if ":" in host:  # IPv6 literal: bracket it so the port stays separable
+        host = f"[{host}]"
     return f"{host}:{parts.port}" if parts.port else host
 
 
 def is_private_host(host: str) -> str | None:
     """'loopback' / 'link-local' / 'private' / 'reserved' for an IP literal or localhost, else None."""
-    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-    name = name.strip("[]")
+    if host.startswith("["):
+        name = host[1:host.find("]")]
+    else:
+        name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
     if name == "localhost" or name.endswith(".localhost"):
         return "loopback"
     try:
@@ -338,6 +342,8 @@ def parse_config(data: Any, file: Path, environ: Mapping[str, str] | None = None
     config = Config(path=file, mailto=mailto, http=http, sources=sources, authors=authors)
     explicit = set(http.allowed_hosts)
     for host in config.allowed_hosts() - explicit:
+        if host.rsplit(":", 1)[0] in explicit:  # "127.0.0.1" allows every port on it
+            continue
         kind = is_private_host(host)
         if kind:  # a typo'd base_url must not quietly point the fetcher at an internal service
             raise ConfigError(f"{file}: {host} is a {kind} address: list it in http.allowed_hosts "
