@@ -133,9 +133,15 @@ def archive_of(arxiv_id: str | None) -> str | None:
     """Old-style ids name their archive ('hep-th/9709111' -> 'hep-th'); some superseded .abs
     versions carry no Categories line and this is then the only topic there is."""
     if arxiv_id and "/" in arxiv_id:
-        archive = arxiv_id.split("/", 1)[0]
-        return archive if archive in arxiv_taxonomy() else None
+        archive = arxiv_id.split("/", 1)[0].split(".", 1)[0]
+        return archive if archive in _archives() else None
     return None
+
+
+@lru_cache(maxsize=1)
+def _archives() -> frozenset[str]:
+    """Archive names: 'hep-th' is a code itself, 'cs' and 'math' only prefix their codes."""
+    return frozenset(code.split(".", 1)[0] for code in arxiv_taxonomy())
 
 
 # --- authors ---------------------------------------------------------------------------------------
