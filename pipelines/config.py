@@ -279,11 +279,13 @@ def _source(name: str, r: _Reader, environ: Mapping[str, str], file: Path) -> So
     if spec.max_page_size:
         page_size = r.number("page_size", spec.page_size, minimum=1, integer=True)
         if page_size > spec.max_page_size:
-            r.fail(r.key("page_size"), f"{spec.label} allows at most {spec.max_page_size}, got {page_size}")
+            r.fail(r.key("page_size"),
+                   f"{spec.label} allows at most {spec.max_page_size}, got {page_size}")
     key_env = r.get("api_key_env", str, None) if name in ("openalex", "semantic_scholar") else None
     extra = {k: r.get(k, type(v), v) for k, v in spec.extra.items()}
     if extra.get("max_results", 0) > 30000:
-        r.fail(r.key("max_results"), f"arXiv serves at most 30000 results per query, got {extra['max_results']}")
+        r.fail(r.key("max_results"),
+               f"arXiv serves at most 30000 results per query, got {extra['max_results']}")
     r.done()
     if spec.api_key_required and enabled and not key_env:
         r.fail(r.key("api_key_env"), f"{spec.label} needs an API key: name the environment "

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import logging
+import socket
 import threading
 import time
 from email.utils import formatdate
@@ -95,6 +96,41 @@ def test_retry_after_above_cap_gives_up_that_host_only(server, server2):
     assert len(server.log) == 1  # the second request was never sent
     assert (other.status, other.error) == (200, None)
     assert given_up == {host(server): expected}
+
+
+def test_requests_queued_for_a_given_up_host_are_not_sent(server):
+    server.expect_request("/a").respond_with_data("", status=429, headers={"Retry-After": "3600"})
+
+    async def go():
+        async with fetcher(host_limits={host(server): HostLimit(1000, 1)}) as f:
+            return await asyncio.gather(*[f.fetch(server.url_for(f"/a?n={i}")) for i in range(4)])
+
+    results = run(go())
+    error = f"retry_after_exceeds_cap: host {host(server)} asked to wait 3600 s (cap 5 s)"
+    assert [r.error for r in results] == [error] * 4
+    assert sorted(r.attempts for r in results) == [0, 0, 0, 1]
+    assert len(server.log) == 1
+
+
+def test_connection_reset_is_retried_then_reported():
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def slam():  # accept, then close without a byte: what a crashing backend looks like
+        for _ in range(2):
+            conn, _ = listener.accept()
+            conn.recv(1024)
+            conn.close()
+
+    thread = threading.Thread(target=slam, daemon=True)
+    thread.start()
+    try:
+        res = run(fetch_one(f"http://127.0.0.1:{port}/x", max_attempts=2))
+    finally:
+        thread.join(2)
+        listener.close()
+    assert (res.status, res.attempts, res.content) == (None, 2, None)
+    assert res.error == "connection_error: RemoteProtocolError after 2 attempts"
 
 
 def test_500_then_503_then_200_takes_three_attempts(server):

@@ -141,7 +141,10 @@ class Fetcher:
             if req.params:
                 url = url.copy_merge_params(dict(req.params))
             shown = self.redact(str(url))
-            return await self._fetch(req, url, shown)
+            result = await self._fetch(req, url, shown)
+            log.debug("fetched %s: status=%s attempts=%d bytes=%d error=%s", shown, result.status,
+                      result.attempts, result.bytes, result.error)
+            return result
         except Exception as exc:  # a bug here must not take the whole run down with it
             log.exception("internal error fetching %s", shown)
             return self._result(req, shown, shown, error=self.redact(
@@ -228,13 +231,14 @@ class Fetcher:
         for _hop in range(self.max_redirects + 1):
             host = host_key(str(current))
             hs = self._host(host)
-            if hs.given_up:
-                return self._result(req, shown, state.final_url, attempts=state.n, error=hs.given_up)
             headers = dict(req.headers or {})
             if req.conditional and current == url:
                 headers.update(self._validators.request_headers(shown))
             state.final_url = self.redact(str(current))
             async with self._slot(host):
+                if hs.given_up:  # checked after queueing: another request may have given up
+                    return self._result(req, shown, state.final_url, attempts=state.n - 1,
+                                        error=hs.given_up)
                 try:
                     response = await self._client.send(
                         self._client.build_request(method, current, headers=headers, json=body),
