@@ -11,8 +11,6 @@ import re
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
-OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
-OAI_ARXIV_NS = "http://arxiv.org/OAI/arXiv/"
 
 VENUE = "arXiv"  # a preprint with no journal-ref is only "published" on arXiv
 TOPIC_SCHEME = "arxiv"
