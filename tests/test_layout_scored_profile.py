@@ -189,6 +189,8 @@ def test_truncated_html():
     assert [r["title"] for r in batch.papers] == ["Compilers That Explain Their Own Errors"]
     assert batch.rejects[0]["reason"] == ("truncated_capture: scored_profile: paper 2: the page "
                                           "ends inside this paper (no abstract)")
+    assert batch.rejects[0]["payload"].startswith('<article class="sp-paper">')
+    assert "COBOL at Sixty" in batch.rejects[0]["payload"]
 
 
 def test_block_with_no_title_and_no_abstract():

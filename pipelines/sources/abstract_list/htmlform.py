@@ -18,7 +18,7 @@ def _text(node, selector: str) -> str | None:
 def read(text: str) -> tuple[dict, list[dict], bool]:
     tree = LexborHTMLParser(text)
     cards = tree.css(SEL["paper"])
-    blocks = [{"abstract": _text(card, SEL["abstract"]), "raw": card.html} for card in cards]
+    blocks = [{"abstract": _text(card, SEL["abstract"]), "raw": card} for card in cards]
     cut = bool(blocks) and (cards[-1].css_first(SEL["card_end"]) is None
                             or not blocks[-1]["abstract"])
     return {"name": _text(tree, SEL["name"])}, blocks, cut

@@ -33,5 +33,5 @@ def _block(card) -> dict:
         "venue": _text(card, SEL["venue"]),
         "abstract": _text(card, SEL["abstract"]),
         "arxiv_id": arxiv_id(link.attributes.get("href")) if link is not None else None,
-        "raw": card.html,
+        "raw": card,
     }

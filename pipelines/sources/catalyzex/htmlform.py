@@ -46,5 +46,5 @@ def _block(card) -> dict:
         "page_count": int(pages["pages"]) if pages else None,
         "venue": icon["venue"] if icon else None,
         "arxiv_id": arxiv_id(_attr(card, SEL["via"], "href")),
-        "raw": card.html,
+        "raw": card,
     }

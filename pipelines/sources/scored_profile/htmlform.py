@@ -46,5 +46,5 @@ def _block(node) -> dict:
         "authors": [a.text(deep=True).strip() for a in node.css(SEL["author"])],
         "authors_truncated": node.css_first(SEL["et_al"]) is not None,
         "affiliations": [a.text(deep=True).strip() for a in node.css(SEL["affiliation"])],
-        "raw": node.html,
+        "raw": node,
     }
