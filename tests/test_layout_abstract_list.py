@@ -1,4 +1,4 @@
-"""abstract_list layout: hand-written text and HTML pages, renderer round trips, bad input, seeds."""
+"""abstract_list layout: hand-written text and HTML pages, round trips, bad input, seeds."""
 from __future__ import annotations
 
 from datetime import date
@@ -7,13 +7,15 @@ from pathlib import Path
 import pytest
 
 from pipelines.demo.model import DemoPaper, DemoProfile
-from pipelines.errors import TruncatedCapture
+from pipelines.errors import ParseError, TruncatedCapture
 from pipelines.records import Capture
 from pipelines.sources import abstract_list, registry
 from pipelines.sources.abstract_list import render, settings
+from pipelines.sources.base import HEAD_CHARS, decode
 from tests.conftest import CAPTURED_AT, FIXTURES
 
 PAGES = FIXTURES / "pages"
+MODULE = abstract_list
 TODAY = CAPTURED_AT.date()
 
 
@@ -21,7 +23,7 @@ def cap(text: str, name: str = "inline.txt") -> Capture:
     return Capture(capture=name, content=text.encode("utf-8"), captured_at=CAPTURED_AT)
 
 
-# --- hand-written fixtures ----------------------------------------------------------------------
+# --- hand-written fixtures -----------------------------------------------------------------------
 
 def test_text_fixture(load_capture):
     capture = load_capture(PAGES / "abstract_list_page.txt")
@@ -66,7 +68,7 @@ def test_html_selectors_are_the_only_markup_knowledge(monkeypatch):
     assert abstract_list.parse(cap(page, "x.html")).profiles[0]["name"] == "Grace"
 
 
-# --- round trips ----------------------------------------------------------------------------------
+# --- round trips ---------------------------------------------------------------------------------
 
 def demo_profile() -> DemoProfile:
     papers = tuple(
@@ -97,7 +99,7 @@ def test_render_text_style():
                                 "Abstract:Ünïcödé and <angle brackets> & ampersands survive."]
 
 
-# --- bad input -------------------------------------------------------------------------------------
+# --- bad input -----------------------------------------------------------------------------------
 
 def test_truncated_after_the_marker():
     batch = abstract_list.parse(cap("Jack\nAbstract:One.\nAbstract:Two.\nAbstract:"))
@@ -142,7 +144,7 @@ def test_sniff_rejects_other_content(head):
     assert not abstract_list.sniff(head)
 
 
-# --- real seeds ------------------------------------------------------------------------------------
+# --- real seeds ----------------------------------------------------------------------------------
 
 def test_seed_002(seeds_dir: Path, load_capture):
     capture = load_capture(seeds_dir / "002_0f4fec206367fafd.txt")
@@ -187,3 +189,17 @@ def test_seed_round_trips_through_the_text_renderer(seeds_dir: Path, load_captur
 def test_detect_fixtures(load_capture):
     assert registry.detect(load_capture(PAGES / "abstract_list_page.html")) is abstract_list
     assert registry.detect(load_capture(PAGES / "abstract_list_page.txt")) is abstract_list
+
+
+def test_sniff_rejects_every_real_api_sample(realdata_dir: Path):
+    """arXiv Atom/OAI/.abs, snapshot JSON Lines, OpenAlex, S2, Crossref and Scholar responses."""
+    accepted = []
+    for path in sorted(p for p in realdata_dir.rglob("*") if p.is_file()):
+        content = path.read_bytes()[:16384]
+        try:
+            head = decode(Capture(str(path), content, CAPTURED_AT))[:HEAD_CHARS]
+        except ParseError:  # empty or binary files are no page of any layout
+            continue
+        if MODULE.sniff(head):
+            accepted.append(path.name)
+    assert accepted == []

@@ -6,14 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CAPTURED_AT, FIXTURES
 from pipelines.demo.model import DemoPaper, DemoProfile
-from pipelines.errors import TruncatedCapture
+from pipelines.errors import ParseError, TruncatedCapture
 from pipelines.records import Capture
 from pipelines.sources import aitopics, registry
 from pipelines.sources.aitopics import render, settings
+from pipelines.sources.base import HEAD_CHARS, decode
+from tests.conftest import CAPTURED_AT, FIXTURES
 
 PAGES = FIXTURES / "pages"
+MODULE = aitopics
 TODAY = CAPTURED_AT.date()
 
 
@@ -21,7 +23,7 @@ def cap(text: str, name: str = "inline.txt") -> Capture:
     return Capture(capture=name, content=text.encode("utf-8"), captured_at=CAPTURED_AT)
 
 
-# --- hand-written fixtures ----------------------------------------------------------------------
+# --- hand-written fixtures -----------------------------------------------------------------------
 
 def test_text_fixture(load_capture):
     capture = load_capture(PAGES / "aitopics_page.txt")
@@ -67,7 +69,7 @@ def test_html_selectors_are_the_only_markup_knowledge(monkeypatch):
     assert aitopics.parse(cap(page, "x.html")).papers[1]["title"] == "COBOL at Sixty"
 
 
-# --- round trips ----------------------------------------------------------------------------------
+# --- round trips ---------------------------------------------------------------------------------
 
 def demo_profile() -> DemoProfile:
     papers = (
@@ -106,7 +108,7 @@ def test_render_text_style():
     assert page.endswith("AAAI Conferences\n\nListed under its conference.")
 
 
-# --- bad input -------------------------------------------------------------------------------------
+# --- bad input -----------------------------------------------------------------------------------
 
 HEADER = "Goto\n\nCollaborating Authors\n\n\u00a0Lovelace, Ada\n\n\n"
 GOOD = "First Paper\n\narXiv.org Machine Learning\n\nAn abstract."
@@ -148,7 +150,7 @@ def test_sniff_rejects_other_content(head):
     assert not aitopics.sniff(head)
 
 
-# --- real seeds ------------------------------------------------------------------------------------
+# --- real seeds ----------------------------------------------------------------------------------
 
 def test_seed(seeds_dir: Path, load_capture):
     capture = load_capture(seeds_dir / "001_a5c5e8a8fe2e9e84.txt")
@@ -187,3 +189,17 @@ def test_seed_round_trips_through_the_text_renderer(seeds_dir: Path, load_captur
 def test_detect_fixtures(load_capture):
     assert registry.detect(load_capture(PAGES / "aitopics_page.html")) is aitopics
     assert registry.detect(load_capture(PAGES / "aitopics_page.txt")) is aitopics
+
+
+def test_sniff_rejects_every_real_api_sample(realdata_dir: Path):
+    """arXiv Atom/OAI/.abs, snapshot JSON Lines, OpenAlex, S2, Crossref and Scholar responses."""
+    accepted = []
+    for path in sorted(p for p in realdata_dir.rglob("*") if p.is_file()):
+        content = path.read_bytes()[:16384]
+        try:
+            head = decode(Capture(str(path), content, CAPTURED_AT))[:HEAD_CHARS]
+        except ParseError:  # empty or binary files are no page of any layout
+            continue
+        if MODULE.sniff(head):
+            accepted.append(path.name)
+    assert accepted == []

@@ -6,14 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CAPTURED_AT, FIXTURES
 from pipelines.demo.model import DemoPaper, DemoProfile
-from pipelines.errors import TruncatedCapture
+from pipelines.errors import ParseError, TruncatedCapture
 from pipelines.records import Capture
 from pipelines.sources import catalyzex, registry
+from pipelines.sources.base import HEAD_CHARS, decode
 from pipelines.sources.catalyzex import render, settings
+from tests.conftest import CAPTURED_AT, FIXTURES
 
 PAGES = FIXTURES / "pages"
+MODULE = catalyzex
 TODAY = CAPTURED_AT.date()
 
 
@@ -25,7 +27,7 @@ def names(row: dict) -> list[str]:
     return [a["name"] for a in row["authors"]]
 
 
-# --- hand-written fixtures ----------------------------------------------------------------------
+# --- hand-written fixtures -----------------------------------------------------------------------
 
 def test_text_fixture(load_capture):
     capture = load_capture(PAGES / "catalyzex_page.txt")
@@ -90,7 +92,7 @@ def test_html_selectors_are_the_only_markup_knowledge(load_capture, monkeypatch)
     assert catalyzex.parse(cap(page, "x.html")).papers[0]["published_on"] == date(2023, 8, 2)
 
 
-# --- round trips ----------------------------------------------------------------------------------
+# --- round trips ---------------------------------------------------------------------------------
 
 def demo_profile() -> DemoProfile:
     papers = (
@@ -137,7 +139,7 @@ def test_render_text_style():
     assert "Viaopenreview icon" in lines
 
 
-# --- bad input -------------------------------------------------------------------------------------
+# --- bad input -----------------------------------------------------------------------------------
 
 HEADER = "Alert button\nPicture for Ada Lovelace\n\nAda Lovelace\n\nAlert button\n\n"
 GOOD = ("First Paper\n\nJan 05, 2020\nA One, B Two\n\nFigure 1 for First Paper\n\nAn abstract.\n\n"
@@ -199,7 +201,7 @@ def test_sniff_rejects_other_content(head):
     assert not catalyzex.sniff(head)
 
 
-# --- real seeds ------------------------------------------------------------------------------------
+# --- real seeds ----------------------------------------------------------------------------------
 
 def test_seed(seeds_dir: Path, load_capture):
     capture = load_capture(seeds_dir / "000_b7183a3f9a081e79.txt")
@@ -246,3 +248,17 @@ def test_seed_round_trips_through_the_text_renderer(seeds_dir: Path, load_captur
 def test_detect_fixtures(load_capture):
     assert registry.detect(load_capture(PAGES / "catalyzex_page.html")) is catalyzex
     assert registry.detect(load_capture(PAGES / "catalyzex_page.txt")) is catalyzex
+
+
+def test_sniff_rejects_every_real_api_sample(realdata_dir: Path):
+    """arXiv Atom/OAI/.abs, snapshot JSON Lines, OpenAlex, S2, Crossref and Scholar responses."""
+    accepted = []
+    for path in sorted(p for p in realdata_dir.rglob("*") if p.is_file()):
+        content = path.read_bytes()[:16384]
+        try:
+            head = decode(Capture(str(path), content, CAPTURED_AT))[:HEAD_CHARS]
+        except ParseError:  # empty or binary files are no page of any layout
+            continue
+        if MODULE.sniff(head):
+            accepted.append(path.name)
+    assert accepted == []

@@ -1,4 +1,4 @@
-"""scored_profile layout: hand-written text and HTML pages, renderer round trips, bad input, seeds."""
+"""scored_profile layout: hand-written text and HTML pages, round trips, bad input, seeds."""
 from __future__ import annotations
 
 from datetime import date
@@ -6,14 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CAPTURED_AT, FIXTURES
 from pipelines.demo.model import DemoPaper, DemoProfile
-from pipelines.errors import TruncatedCapture
+from pipelines.errors import ParseError, TruncatedCapture
 from pipelines.records import Capture
 from pipelines.sources import registry, scored_profile
+from pipelines.sources.base import HEAD_CHARS, decode
 from pipelines.sources.scored_profile import render, settings
+from tests.conftest import CAPTURED_AT, FIXTURES
 
 PAGES = FIXTURES / "pages"
+MODULE = scored_profile
 TODAY = CAPTURED_AT.date()
 
 
@@ -29,7 +31,7 @@ def positions(row: dict) -> list[int]:
     return [a["position"] for a in row["authors"]]
 
 
-# --- hand-written fixtures ----------------------------------------------------------------------
+# --- hand-written fixtures -----------------------------------------------------------------------
 
 def test_text_fixture(load_capture):
     capture = load_capture(PAGES / "scored_profile_page.txt")
@@ -99,14 +101,14 @@ def test_html_selectors_are_the_only_markup_knowledge(load_capture, monkeypatch)
     assert batch.papers[1]["abstract"] == "A look back at sixty years of business programming."
 
 
-# --- round trips ----------------------------------------------------------------------------------
+# --- round trips ---------------------------------------------------------------------------------
 
 def demo_profile() -> DemoProfile:
     papers = (
         DemoPaper("Tiny Parsers at Scale", "We parse pages fast. It works.", date(2026, 3, 3),
                   "cs.CL", ("A One", "B Two", "C Three", "D Four", "E Five"), has_code=True,
                   affiliations=("uw", "meta-ai"), arxiv_id="2603.01234"),
-        DemoPaper("Late in the Year", "A paper from last December.", date(2025, 12, 24), "cs.LG",
+        DemoPaper("Late in the Year", "A paper from last December.", date(2025, 12, 24), "stat.ML",
                   ("A One", "B Two"), affiliations=("cmu",)),
         DemoPaper("Exactly Three", "Three authors fit without et al.", date(2019, 2, 28),
                   "cs.CV", ("Zoë Ñandú", "B Two", "C Three")),
@@ -152,14 +154,14 @@ def test_render_text_style():
     assert lines[:12] == ["Ada Q. Lovelace", "", "CL", "h-index12", "1,234papers",
                           "98,765citations", "Novelty63%", "AI Score65", "", "1234 Papers", "",
                           "CLMar 3Code"]
-    assert "LGDec 24, 2025" in lines
+    assert "MLDec 24, 2025" in lines  # stat.ML: shown without its archive, read back as stat.ML
     assert "A One, B Two, C Three et al. \u00b7 uw, meta-ai" in lines
     assert "Zoë Ñandú, B Two, C Three" in lines
     assert "Solo Author" in lines
     assert not page.endswith("\n")
 
 
-# --- bad input -------------------------------------------------------------------------------------
+# --- bad input -----------------------------------------------------------------------------------
 
 HEADER = ("Ada Q. Lovelace\n\nLG\nh-index17\n41papers\n2,310citations\nNovelty71%\nAI Score58\n\n"
           "41 Papers\n\n")
@@ -239,7 +241,7 @@ def test_sniff_rejects_other_content(head):
     assert not scored_profile.sniff(head)
 
 
-# --- real seeds ------------------------------------------------------------------------------------
+# --- real seeds ----------------------------------------------------------------------------------
 
 def test_seed(seeds_dir: Path, load_capture):
     capture = load_capture(seeds_dir / "004_58d9026157403e85.txt")
@@ -307,3 +309,17 @@ def test_seed_round_trips_through_the_text_renderer(seeds_dir: Path, load_captur
 def test_detect_html_fixture(load_capture):
     assert registry.detect(load_capture(PAGES / "scored_profile_page.html")) is scored_profile
     assert registry.detect(load_capture(PAGES / "scored_profile_page.txt")) is scored_profile
+
+
+def test_sniff_rejects_every_real_api_sample(realdata_dir: Path):
+    """arXiv Atom/OAI/.abs, snapshot JSON Lines, OpenAlex, S2, Crossref and Scholar responses."""
+    accepted = []
+    for path in sorted(p for p in realdata_dir.rglob("*") if p.is_file()):
+        content = path.read_bytes()[:16384]
+        try:
+            head = decode(Capture(str(path), content, CAPTURED_AT))[:HEAD_CHARS]
+        except ParseError:  # empty or binary files are no page of any layout
+            continue
+        if MODULE.sniff(head):
+            accepted.append(path.name)
+    assert accepted == []

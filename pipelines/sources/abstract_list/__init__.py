@@ -93,7 +93,8 @@ def parse(capture: Capture) -> ParsedBatch:
                 "profile_ref": profile_ref,
             })
             continue
-        batch.rejects.append(reject(capture, NAME, reason, payload(block), record_ref=capture.ref(i)))
+        batch.rejects.append(reject(capture, NAME, reason, payload(block),
+                                    record_ref=capture.ref(i)))
     if not batch.papers and not batch.profiles:
         raise TruncatedCapture(f"{capture.capture}: {NAME} page with no parseable abstract")
     return batch

@@ -40,7 +40,8 @@ href="mailto:help@example.org">help@example.org</a></small></footer>
 def render_html(profile: DemoProfile, captured_on: date) -> str:
     name = escape(profile.name)
     out = [_HEAD.format(name=name),
-           f'<div class="al-profile"><h1 class="al-name">{name}</h1></div>\n<ol class="al-papers">\n']
+           f'<div class="al-profile"><h1 class="al-name">{name}</h1></div>\n',
+           '<ol class="al-papers">\n']
     for paper in profile.papers:
         out.append('<li class="al-paper"><span class="al-label">Abstract:</span>'
                    f'<p class="al-abstract">{escape(paper.abstract)}</p>'

@@ -87,6 +87,17 @@ def parse(capture: Capture) -> ParsedBatch:
     return batch
 
 
+def topic_code(short: str | None) -> str | None:
+    """'CL' -> 'cs.CL', 'ML' -> 'stat.ML': the first archive that has the category."""
+    if not short:
+        return None
+    for archive in settings.TOPIC_ARCHIVES:
+        code = arxiv_code(short, default_archive=archive)
+        if code:
+            return code
+    return None
+
+
 def _int(text: str | None) -> int | None:
     if not text:
         return None
@@ -100,7 +111,7 @@ def _profile(capture: Capture, header: dict) -> dict | None:
         return None
     extra = {key: str(_int(header[key])) for key in settings.HEADER_METRICS
              if key not in settings.PROFILE_COLUMNS and _int(header.get(key)) is not None}
-    main_topic = arxiv_code(header.get("main_topic"))
+    main_topic = topic_code(header.get("main_topic"))
     if main_topic:
         extra["main_topic"] = main_topic
     row = {
@@ -132,7 +143,7 @@ def _paper(capture: Capture, i: int, block: dict, profile: dict | None,
             published_on, precision = page_date(block["date"], capture.capture_date)
         except ValueError:
             return f"{where}: unparseable date {block['date']!r}"
-    topic = arxiv_code(block["topic"])
+    topic = topic_code(block["topic"])
     authors = block["authors"]
     return {
         "record_ref": capture.ref(i),

@@ -77,7 +77,7 @@ _HEAD = """<!DOCTYPE html>
 <title>{name} - Research Profile</title>
 <link rel="stylesheet" href="/static/css/app.4f9c2e.css">
 <script async src="/static/js/analytics.js"></script>
-<script>window.__APP_STATE__ = {{"route": "/author", "theme": "light", "flags": ["scores"]}};</script>
+<script>window.__APP_STATE__ = {{"route": "/author", "flags": ["scores"]}};</script>
 </head>
 <body>
 <div class="cookie-banner" role="dialog"><p>We use cookies to improve your experience.</p>

@@ -19,6 +19,9 @@ HEADER_METRICS = {
 }
 # Which of the metrics above are PROFILES columns; the rest go to `extra`.
 PROFILE_COLUMNS = ("h_index", "paper_count", "citation_count")
+# Topic codes are shown without their archive ("CL", "ML"): tried against these archives in turn,
+# so "CL" is cs.CL and "ML", which cs lacks, is stat.ML.
+TOPIC_ARCHIVES = ("cs", "stat", "eess", "math", "q-bio", "q-fin", "econ")
 MAIN_TOPIC = re.compile(r"^(?P<topic>[A-Z]{2,4}|[a-z-]+\.[A-Z]{2,4})$")
 
 # "LGAug 15, 2022Code", "CVMar 3", "CLFoo 99": topic code glued to a date, then an optional code
