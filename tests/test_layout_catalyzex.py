@@ -85,6 +85,15 @@ def test_html_picture_alt_names_the_owner_when_the_heading_is_missing(load_captu
     assert catalyzex.parse(cap(page, "x.html")).profiles[0]["name"] == "Grace B. Hopper"
 
 
+def test_html_saved_with_a_leading_comment_is_still_html(load_capture):
+    page = "<!-- saved from url=(0040)https://www.catalyzex.com/author/x -->\n" + \
+        (PAGES / "catalyzex_page.html").read_text("utf-8")
+    capture = cap(page, "saved.html")
+    assert registry.detect(capture) is catalyzex
+    assert [r["title"] for r in catalyzex.parse(capture).papers] == [
+        "Compilers That Explain Their Own Errors", "COBOL at Sixty"]
+
+
 def test_html_selectors_are_the_only_markup_knowledge(load_capture, monkeypatch):
     page = (PAGES / "catalyzex_page.html").read_text("utf-8").replace("cx-paper-date", "cx-when")
     assert {r["published_on"] for r in catalyzex.parse(cap(page, "x.html")).papers} == {None}

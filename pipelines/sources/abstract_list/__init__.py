@@ -13,7 +13,9 @@ from ..base import decode
 from . import htmlform, settings, textform
 
 NAME = "abstract_list"
-_HTML_START = re.compile(r"^\s*<(?:!doctype\s+html|html)", re.IGNORECASE)
+# Saved pages may open with comments ("<!-- saved from url=... -->") before the doctype.
+_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)",
+                         re.IGNORECASE | re.DOTALL)
 _ASCII_SPACES = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # what str.split() splits on, bar " "
 
 
