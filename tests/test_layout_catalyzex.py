@@ -164,6 +164,14 @@ def test_truncated_after_title():
     assert rej["payload"] == "Second Paper"
 
 
+def test_truncated_after_title_when_no_source_line_closes_the_paper_before():
+    no_via = GOOD.replace("\n\nViaarxiv icon", "")
+    batch = catalyzex.parse(cap(HEADER + no_via + "\n\nSecond Paper\n"))
+    assert [(r["title"], r["abstract"]) for r in batch.papers] == [("First Paper", "An abstract.")]
+    assert batch.rejects[0]["reason"].startswith("truncated_capture: catalyzex: paper 2: ")
+    assert batch.rejects[0]["payload"] == "Second Paper"
+
+
 @pytest.mark.parametrize("tail", ["Second Paper\n\nFeb 01, 2021",
                                   "Second Paper\n\nFeb 01, 2021\nC Three, D Four\n\n"
                                   "Figure 1 for Second Paper\n"])

@@ -184,6 +184,14 @@ def test_truncated_after_date_line():
     assert batch.rejects[0]["reason"].startswith("truncated_capture: scored_profile: paper 2:")
 
 
+def test_truncated_inside_a_meta_line():
+    batch = scored_profile.parse(cap(HEADER + GOOD + "\n\nCLDec 2, 20"))
+    assert [(r["title"], r["abstract"]) for r in batch.papers] == [("First Paper", "An abstract.")]
+    [rej] = batch.rejects
+    assert rej["reason"].startswith("truncated_capture: scored_profile: paper 2: ")
+    assert rej["payload"] == "CLDec 2, 20"
+
+
 def test_truncated_html():
     page = (PAGES / "scored_profile_page.html").read_text("utf-8")
     cut = page[: page.index('<p class="sp-abstract">A look back')]

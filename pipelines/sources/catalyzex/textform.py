@@ -30,15 +30,7 @@ def read(text: str) -> tuple[dict, list[dict], bool]:
     name, body_start = _header(lines)
     # (line index, kind) of the non-blank body lines
     items = [(i, _kind(lines[i])) for i in range(body_start, len(lines)) if lines[i]]
-    starts = []
-    for k, (_, kind) in enumerate(items):
-        prev = items[k - 1][1] if k else None
-        nxt = items[k + 1][1] if k + 1 < len(items) else None
-        # A paper opens at its title (the text line right before a date), at a date with no
-        # title before it, or at whatever follows the previous paper's source line.
-        if (k == 0 or prev == VIA or (kind == TEXT and nxt == DATE)
-                or (kind == DATE and prev != TEXT)):
-            starts.append(k)
+    starts = _starts(items)
     blocks = []
     for n, k in enumerate(starts):
         group = items[k: starts[n + 1] if n + 1 < len(starts) else len(items)]
@@ -48,6 +40,28 @@ def read(text: str) -> tuple[dict, list[dict], bool]:
         blocks.append(block)
     cut = bool(blocks) and not blocks[-1]["abstract"]
     return {"name": name}, blocks, cut
+
+
+def _starts(items: list[tuple[int, str]]) -> list[int]:
+    """Indexes into `items` where a paper opens: at its title (the text line right before a
+    date), at a date with no title before it, after the previous paper's source line, or at a
+    text paragraph that follows a paper's abstract. That last rule is what finds the title of a
+    page cut right after it when the paper before links to no source."""
+    starts: list[int] = []
+    has_abstract = False
+    prev, prev_line = None, -2
+    for k, (i, kind) in enumerate(items):
+        nxt = items[k + 1][1] if k + 1 < len(items) else None
+        new_paragraph = i > prev_line + 1
+        if (k == 0 or prev == VIA or (kind == TEXT and nxt == DATE)
+                or (kind == DATE and prev != TEXT)
+                or (kind == TEXT and has_abstract and new_paragraph)):
+            starts.append(k)
+            has_abstract = False
+        elif kind == TEXT and not (prev == DATE and not new_paragraph):
+            has_abstract = True  # neither the title nor the author line under the date
+        prev, prev_line = kind, i
+    return starts
 
 
 def _header(lines: list[str]) -> tuple[str | None, int]:

@@ -19,9 +19,14 @@ def read(text: str) -> tuple[dict, list[dict], bool]:
     blocks = []
     for k, start in enumerate(anchors):
         end = anchors[k + 1] if k + 1 < len(anchors) else len(lines)
-        block = _block(lines[start:end])
+        block, leftover = _block(lines[start:end])
         block["raw"] = "\n".join(raw_lines[start:end]).strip()
         blocks.append(block)
+        if leftover:
+            # Text after a paper's abstract that opens no paper of its own: most likely a meta
+            # line cut mid-way ("CLDec 2, 20"). Kept as a block of its own so that it is
+            # rejected with its text instead of being glued onto the abstract above it.
+            blocks.append(dict(_EMPTY, raw="\n\n".join(leftover)))
     # Text has no closing tag to tell a finished page from a cut one: a last paper without its
     # abstract is the only sign.
     cut = bool(blocks) and not blocks[-1]["abstract"]
@@ -45,15 +50,20 @@ def _header(lines: list[str]) -> dict:
     return header
 
 
-def _block(lines: list[str]) -> dict:
+_EMPTY = {"topic": None, "date": None, "has_code": False, "title": None, "abstract": None,
+          "authors": None, "authors_truncated": None, "affiliations": None}
+
+
+def _block(lines: list[str]) -> tuple[dict, list[str]]:
     meta = S.PAPER_META.match(lines[0])
     rest = lines[1:]
     # The title sits on the line right under the meta line; a blank there means no title.
     title = rest[0] if rest and rest[0] else None
     paragraphs = _paragraphs(rest[1:] if title else rest)
     byline = abstract = None
+    leftover = paragraphs[2:]  # a paper is a byline and a one-paragraph abstract
     if len(paragraphs) >= 2:
-        byline, abstract = paragraphs[0], " ".join(paragraphs[1:])
+        byline, abstract = paragraphs[0], paragraphs[1]
     elif paragraphs:
         if _looks_like_byline(paragraphs[0]):
             byline = paragraphs[0]
@@ -71,7 +81,7 @@ def _block(lines: list[str]) -> dict:
     }
     if byline is not None:
         block.update(split_byline(byline))
-    return block
+    return block, leftover
 
 
 def split_byline(byline: str) -> dict:
