@@ -16,7 +16,7 @@ import polars as pl
 from ..normalize.topics import arxiv_taxonomy
 from ..paths import expectations_dir
 from .prepare import REFERENCES, capture_year as _capture_year, prepare
-from .report import FAILED, ROW_INDEX, ExpectationResult, ValidationReport, rows_by_failure
+from .report import FAILED, ROW_INDEX, ExpectationResult, ValidationReport, expectation_columns, rows_by_failure
 
 __all__ = ["validate", "ValidationReport", "ExpectationResult", "suite_tables", "ROW_INDEX", "FAILED"]
 
@@ -40,7 +40,7 @@ def validate(frames: dict[str, pl.DataFrame], *, tables: Iterable[str] | None = 
     started = time.perf_counter()
     suites_dir = Path(suites_dir or expectations_dir())
     with_suite = suite_tables(suites_dir)
-    chosen = [t for t in (tables or with_suite) if t in frames]
+    chosen = [t for t in (with_suite if tables is None else list(tables)) if t in frames]
     unknown = [t for t in chosen if t not in with_suite]
     if unknown:
         raise ValueError(f"no suite in {suites_dir} for {unknown}")
@@ -87,7 +87,7 @@ def _collect(table: str, expectations: tuple[dict, ...], outcomes: list, frame: 
     """GX results (in suite order) -> ExpectationResults, plus (row_index, label, blocking) for
     every offending row. Type and columns come from the suite as written: GX's copy has the
     parameters substituted and a batch_id added."""
-    from .gx_runner import PARTIAL, ROW_LEVEL_KEY, expectation_columns
+    from .gx_runner import PARTIAL, ROW_LEVEL_KEY
 
     results, labels, indices, blocking_flags = [], [], [], []
     for expectation, outcome in zip(expectations, outcomes, strict=True):

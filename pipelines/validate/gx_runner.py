@@ -14,6 +14,8 @@ import pandas as pd
 from great_expectations.core import ExpectationSuite
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
+from .report import expectation_columns
+
 # GX names the offending rows of a map expectation under this key (COMPLETE results only).
 ROW_LEVEL_KEY = "unexpected_index_list"
 PARTIAL = 5
@@ -24,10 +26,10 @@ INDEX = "_suite_index"
 @dataclass(frozen=True)
 class LoadedSuite:
     table: str
-    suite: Any          # ExpectationSuite
-    expectations: tuple[dict, ...]  # as in the JSON, to rebuild a suite of the failed ones
-    row_key: tuple[str, ...]
-    columns: tuple[str, ...]   # every column the expectations read (real and derived)
+    suite: Any                      # ExpectationSuite
+    expectations: tuple[dict, ...]  # as in the JSON (plus INDEX), to rebuild a suite of the failed ones
+    row_key: tuple[str, ...]        # identifies a row in the report's examples
+    columns: tuple[str, ...]        # every column the expectations read (real and derived)
 
 
 class _Runner:
@@ -87,15 +89,6 @@ def _raised(result) -> bool:
     return bool(result.exception_info and result.exception_info.get("raised_exception"))
 
 
-def expectation_columns(kwargs: dict) -> tuple[str, ...]:
-    cols: list[str] = []
-    for name in ("column", "column_A", "column_B"):
-        if isinstance(kwargs.get(name), str):
-            cols.append(kwargs[name])
-    cols.extend(kwargs.get("column_list") or ())
-    return tuple(cols)
-
-
 def load_suite(path: Path) -> LoadedSuite:
     """Reads a suite the way GX writes it (ExpectationSuite.to_json_dict())."""
     data = json.loads(path.read_text("utf-8"))
@@ -109,7 +102,8 @@ def load_suite(path: Path) -> LoadedSuite:
     for expectation in data["expectations"]:
         columns.extend(c for c in expectation_columns(expectation["kwargs"]) if c not in columns)
     row_key = tuple(data.get("meta", {}).get("row_key") or ())
-    return LoadedSuite(table=data["name"], suite=suite, expectations=tuple(expectations), row_key=row_key, columns=tuple(columns))
+    return LoadedSuite(table=data["name"], suite=suite, expectations=tuple(expectations),
+                       row_key=row_key, columns=tuple(columns))
 
 
 _RUNNER: _Runner | None = None

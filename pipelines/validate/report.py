@@ -10,6 +10,16 @@ ROW_INDEX = "row_index"
 FAILED = "failed_expectations"
 
 
+def expectation_columns(kwargs: dict) -> tuple[str, ...]:
+    """The columns an expectation reads, in the order its kwargs name them."""
+    cols: list[str] = []
+    for name in ("column", "column_A", "column_B"):
+        if isinstance(kwargs.get(name), str):
+            cols.append(kwargs[name])
+    cols.extend(kwargs.get("column_list") or ())
+    return tuple(cols)
+
+
 @dataclass(frozen=True)
 class ExpectationResult:
     table: str
@@ -75,7 +85,15 @@ class ValidationReport:
             out[table] = frames[table].filter(keep)
         return out
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, table: str | None = None) -> str:
+        """Summary for Dagster metadata; `table` narrows it to one table (for per-table checks)."""
+        if table is not None:
+            return ValidationReport(
+                results=[r for r in self.results if r.table == table],
+                failed_rows={t: f for t, f in self.failed_rows.items() if t == table},
+                flagged_rows={t: f for t, f in self.flagged_rows.items() if t == table},
+                row_counts={t: n for t, n in self.row_counts.items() if t == table},
+                capture_year=self.capture_year, seconds=self.seconds).to_markdown()
         failed = [r for r in self.results if not r.success]
         head = (f"**{len(self.results)} expectations** over {len(self.row_counts)} tables "
                 f"(capture year {self.capture_year}, {self.seconds:.2f} s): "
