@@ -16,7 +16,7 @@ from typing import Iterable
 import polars as pl
 
 from ..io import atomic_write_bytes, write_parquet
-from ..records import Capture, reject
+from ..records import REJECTS, Capture, reject, table_of
 from ..workspace import Workspace
 
 MANIFEST_SCHEMA = {
@@ -119,6 +119,27 @@ def land(ws: Workspace, captures: Iterable[Capture | dict], kind: str = "file") 
     return result
 
 
+def land_rejects_path(ws: Workspace) -> Path:
+    return ws.landing_dir / "rejects.parquet"
+
+
+def read_land_rejects(ws: Workspace) -> pl.DataFrame:
+    path = land_rejects_path(ws)
+    if path.exists():
+        return pl.read_parquet(path)
+    return pl.from_arrow(REJECTS.empty_table()).with_columns(pl.lit(None, pl.Datetime("us", "UTC")).alias("seen_at"))
+
+
+def _keep_rejects(ws: Workspace, rejects: list[dict]) -> None:
+    """Inputs that could not even be read are quarantined like any other; kept once each."""
+    if rejects:
+        new = pl.from_arrow(table_of(rejects, REJECTS)).with_columns(
+            pl.lit(datetime.now(timezone.utc), pl.Datetime("us", "UTC")).alias("seen_at"))
+        merged = pl.concat([read_land_rejects(ws), new])
+        write_parquet(merged.unique(["capture", "reason"], keep="first", maintain_order=True),
+                      land_rejects_path(ws))
+
+
 def land_files(ws: Workspace, roots: Iterable[Path], kind: str = "file") -> LandingResult:
     def files() -> Iterable[Capture | dict]:
         for path in iter_capture_files(roots, skip=ws.data_dir):
@@ -127,4 +148,6 @@ def land_files(ws: Workspace, roots: Iterable[Path], kind: str = "file") -> Land
             except OSError as err:
                 yield reject(None, None, f"unreadable_capture: {err.strerror or err} ({path})",
                              None, stage="land") | {"capture": str(path)}
-    return land(ws, files(), kind=kind)
+    result = land(ws, files(), kind=kind)
+    _keep_rejects(ws, result.rejects)
+    return result

@@ -16,7 +16,7 @@ from ..normalize.topics import arxiv_taxonomy
 from ..resolve.authors import resolve_authors
 from ..resolve.papers import CROSSWALK_SCHEMA, resolve_papers
 from ..workspace import Workspace
-from .landing import read_manifest
+from .landing import read_land_rejects, read_manifest
 from .parse import read_parsed
 
 CORE_TABLES = ("papers", "authors", "authorships", "paper_topics", "topic_labels", "sightings",
@@ -49,15 +49,17 @@ def _unidentifiable(papers: pl.DataFrame) -> pl.Expr:
 
 def quarantine_rows(ws: Workspace, rejects: pl.DataFrame, unusable: pl.DataFrame) -> pl.DataFrame:
     """Parse/land rejects plus records resolution cannot place, with the capture's time."""
-    manifest = read_manifest(ws).group_by("capture").agg(pl.col("captured_at").min().alias("seen_at"))
+    manifest = read_manifest(ws).group_by("capture").agg(pl.col("captured_at").min().alias("captured_at"))
     now = datetime.now(timezone.utc)
     unplaced = unusable.select(
         pl.lit("resolve").alias("stage"), "source", "capture", "record_ref",
         pl.lit("unidentifiable_record: no title, abstract or identifier").alias("reason"),
         pl.struct(pl.all()).struct.json_encode().alias("payload"))
+    if "seen_at" not in rejects.columns:
+        rejects = rejects.with_columns(pl.lit(None, pl.Datetime("us", "UTC")).alias("seen_at"))
     return (pl.concat([rejects, unplaced], how="diagonal_relaxed")
             .join(manifest, on="capture", how="left")
-            .with_columns(pl.col("seen_at").fill_null(now))
+            .with_columns(pl.coalesce("seen_at", "captured_at", pl.lit(now, pl.Datetime("us", "UTC"))).alias("seen_at"))
             .select("stage", "source", "capture", "record_ref", "reason", "payload", "seen_at"))
 
 
@@ -104,7 +106,7 @@ def resolve_all(ws: Workspace) -> dict[str, int]:
         "citations_by_year": read_parsed(ws, "counts_by_year").join(records.select("record_ref", "paper_id", "source", "captured_at"), on="record_ref")
                              .group_by("paper_id", "source", "captured_at", "year")
                              .agg(pl.col("cited_by_count").max()).sort("paper_id", "source", "captured_at", "year"),
-        "quarantine": quarantine_rows(ws, read_parsed(ws, "rejects"), unusable).sort("capture", "record_ref", "reason", nulls_last=True),
+        "quarantine": quarantine_rows(ws, pl.concat([read_land_rejects(ws), read_parsed(ws, "rejects")], how="diagonal_relaxed"), unusable).sort("capture", "record_ref", "reason", nulls_last=True),
         "merges": pl.concat([resolved["merges"], people["merges"]]).sort("entity", "entity_id", "rule", "key"),
     }
     for name, frame in staged.items():
