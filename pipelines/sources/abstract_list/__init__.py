@@ -6,7 +6,6 @@ import re
 from itertools import islice
 
 from ...errors import TruncatedCapture
-from ...normalize.names import display_name
 from ...normalize.text import repair
 from ...records import Capture, ParsedBatch, reject
 from ..base import decode
@@ -62,7 +61,9 @@ def sniff(head: str) -> bool:
 def parse(capture: Capture) -> ParsedBatch:
     text = decode(capture)
     header, blocks, cut = (htmlform if is_html(text) else textform).read(text)
-    name = display_name(header["name"])
+    # The owner's name as the page spells it ("Koura, Punit Singh"), only tidied: author
+    # resolution keys and displays every spelling itself and keeps each one as a variant.
+    name = tidy(header["name"])
     # The header holds nothing but a name: a page without a single abstract stopped after it.
     if not blocks:
         raise TruncatedCapture(f"{capture.capture}: {NAME} page ends before its first abstract")

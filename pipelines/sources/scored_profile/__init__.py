@@ -7,7 +7,6 @@ import re
 
 from ...errors import TruncatedCapture
 from ...normalize.dates import page_date
-from ...normalize.names import display_name
 from ...normalize.text import repair
 from ...normalize.topics import arxiv_code
 from ...records import Capture, ParsedBatch, reject
@@ -108,7 +107,9 @@ def _int(text: str | None) -> int | None:
 
 
 def _profile(capture: Capture, header: dict) -> dict | None:
-    name = display_name(header.get("name"))
+    # The owner's name as the page spells it ("Koura, Punit Singh"), only tidied: author
+    # resolution keys and displays every spelling itself and keeps each one as a variant.
+    name = tidy(header.get("name"))
     if not name:
         return None
     extra = {key: str(_int(header[key])) for key in settings.HEADER_METRICS
