@@ -2,6 +2,7 @@
 specific reason and its payload; a bad warehouse target stops the run with one clear line."""
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timezone
 
 import duckdb
@@ -20,6 +21,14 @@ SECOND = DemoPaper(title="Calibrated Agents in the Wild", abstract="We measure h
                    published_on=date(2023, 2, 1), topic="cs.AI", authors=("Hana Sato", "Oskar Nowak"))
 
 
+SNAPSHOT_LINE = {"id": "2401.00001", "submitter": "Ann Lee", "authors": "Ann Lee and Bo Chen",
+                 "title": "Shortest Paths in Sparse Graphs", "comments": None, "journal-ref": None,
+                 "doi": None, "report-no": None, "categories": "cs.DS", "license": None,
+                 "abstract": "We study shortest paths in sparse graphs.",
+                 "versions": [{"version": "v1", "created": "Mon, 1 Jan 2024 10:00:00 GMT"}],
+                 "update_date": "2024-01-02", "authors_parsed": [["Lee", "Ann", ""], ["Chen", "Bo", ""]]}
+
+
 @pytest.fixture(scope="module")
 def bad_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("bad")
@@ -32,6 +41,8 @@ def bad_run(tmp_path_factory):
     (src / "empty.txt").write_bytes(b"")
     (src / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
     (src / "notes.txt").write_text("Shopping list\n- eggs\n- flour\n")
+    (src / "snapshot.jsonl").write_text(json.dumps(SNAPSHOT_LINE) + "\n" + json.dumps(
+        {**SNAPSHOT_LINE, "id": "2401.00002", "title": "", "abstract": " "}) + "\n")
     captures = copy_with_mtime(src, root / "captures", WHEN)
     db = root / "w.duckdb"
     result = run_cli("run", "--captures", str(captures), "--db", str(db), cwd=root)
@@ -42,13 +53,18 @@ def test_run_publishes_the_rest_and_says_how_many_were_quarantined(bad_run):
     _, db, result = bad_run
     assert result.returncode == 0, result.stderr
     assert "quarantined" in result.stdout
-    assert scalar(db, "SELECT count(*) FROM core.papers") == 2
+    assert "5 quarantined" in result.stdout
+    # the good page's two papers plus the good snapshot line; the truncated page's first paper
+    # is the good page's first paper again
+    assert scalar(db, "SELECT count(*) FROM core.papers") == 3
 
 
 def test_each_bad_capture_is_quarantined_with_a_specific_reason_and_payload(bad_run):
     _, db, _ = bad_run
     found = {name: (stage, reason) for name, stage, reason in rows(
         db, "SELECT regexp_extract(capture, '[^/]+$'), stage, reason FROM audit.quarantine ORDER BY 1")}
+    assert len(found) == 5
+    assert found["snapshot.jsonl"][1] == "missing_title_and_abstract: record 1 has neither a title nor an abstract"
     assert found["empty.txt"][1].startswith("empty_capture: ")
     assert found["image.png"][1].startswith("binary_capture: ")
     assert found["notes.txt"][1].startswith("unknown_format: ")
