@@ -13,17 +13,32 @@ _TEX_HINT = re.compile(r"\\[A-Za-z'`^\"~=.]|[{}]|\$")
 _MOJIBAKE_HINT = re.compile("[\u00c2\u00c3\u00c5\u00e2][\u0080-\u00bf\u201a-\u203a\u0152-\u0178\u02c6\u02dc]")
 
 
+_ASCII_SPACES = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # what str.split() splits on, bar " "
+
+
 def squash(text: str | None) -> str | None:
-    """Collapse runs of whitespace (hard-wrapped titles) to one space; empty becomes None."""
+    """Collapse runs of whitespace (hard-wrapped titles) to one space; empty becomes None.
+
+    str.split() splits on exactly what a regex's \\s matches, at C speed; long text that is
+    already tidy is recognised by substring scans (memchr speed) and returned as it is."""
     if text is None:
         return None
-    text = _SPACES.sub(" ", text).strip()
-    return text or None
+    if len(text) > 80 and text.isascii() and _is_tidy(text):
+        return text
+    return " ".join(text.split()) or None
+
+
+def _is_tidy(text: str) -> bool:
+    if "  " in text or text[:1] == " " or text[-1:] == " ":
+        return False
+    return not any(ws in text for ws in _ASCII_SPACES)
 
 
 def repair(text: str | None) -> str | None:
     """Undo mojibake (UTF-8 read as Latin-1, e.g. 'WÃ¼bben' -> 'Wübben') with ftfy, then NFC."""
     if not text:
+        return text
+    if text.isascii():  # ASCII text can hold no mojibake
         return text
     if _MOJIBAKE_HINT.search(text):
         text = ftfy.fix_text(text, normalization="NFC")

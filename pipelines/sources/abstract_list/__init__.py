@@ -2,53 +2,15 @@
 one "Abstract:<text>" line per paper. No titles, authors or dates. Read from text or HTML."""
 from __future__ import annotations
 
-import re
 from itertools import islice
 
 from ...errors import TruncatedCapture
-from ...normalize.text import repair
 from ...records import Capture, ParsedBatch, reject
 from ..base import decode
+from ..pages import is_html, payload, tidy
 from . import htmlform, settings, textform
 
 NAME = "abstract_list"
-# Saved pages may open with comments ("<!-- saved from url=... -->") before the doctype.
-_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)",
-                         re.IGNORECASE | re.DOTALL)
-_ASCII_SPACES = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"  # what str.split() splits on, bar " "
-
-
-def is_html(text: str) -> bool:
-    return bool(_HTML_START.match(text[:1024]))
-
-
-def tidy(text: str | None) -> str | None:
-    """What `clean()` does (repair mojibake, NFC, collapse whitespace), minus its regex pass:
-    str.split() splits on exactly the characters the regex's \\s matches, at C speed, and ASCII
-    text can hold no mojibake, so most abstracts need no more than a few substring scans."""
-    if text is None:
-        return None
-    if not text.isascii():
-        return " ".join(repair(text).split()) or None
-    if len(text) > 80 and _is_tidy(text):  # short strings: split() beats the scans' overhead
-        return text
-    return " ".join(text.split()) or None
-
-
-def _is_tidy(text: str) -> bool:
-    """No whitespace to collapse: substring scans run at memchr speed, unlike a regex or split."""
-    if "  " in text or text[:1] == " " or text[-1:] == " ":
-        return False
-    return not any(ws in text for ws in _ASCII_SPACES)
-
-
-def payload(block: dict) -> str:
-    """A rejected block's raw text. The HTML form hands over the element itself, serialised only
-    here, because serialising every paper of every page costs more than parsing them."""
-    raw = block["raw"]
-    return raw if isinstance(raw, str) else raw.html
-
-
 def sniff(head: str) -> bool:
     if is_html(head):
         return bool(settings.HTML_SNIFF.search(head))
