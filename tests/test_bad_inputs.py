@@ -98,3 +98,23 @@ def test_a_warehouse_locked_by_another_writer_stops_the_run(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip() .startswith("papertrail: error: ") and "locked by another writer" in result.stderr
     assert scalar(db, "SELECT answer FROM mine") == 42
+
+
+def test_rows_failing_a_blocking_expectation_are_quarantined_and_the_rest_loads(tmp_path):
+    """A paper dated 1842 breaks papers' year expectation: it (and its sighting) go to
+    audit.quarantine naming the expectation; the good record still publishes."""
+    src = tmp_path / "src"
+    src.mkdir()
+    old = {**SNAPSHOT_LINE, "id": "2401.00003", "title": "Notes on an Analytical Engine",
+           "versions": [{"version": "v1", "created": "Mon, 1 Jan 1842 10:00:00 GMT"}]}
+    (src / "snapshot.jsonl").write_text(json.dumps(SNAPSHOT_LINE) + "\n" + json.dumps(old) + "\n")
+    captures = copy_with_mtime(src, tmp_path / "captures", WHEN)
+    db = tmp_path / "w.duckdb"
+    result = run_cli("run", "--captures", str(captures), "--db", str(db), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert rows(db, "SELECT title FROM core.papers") == [("Shortest Paths in Sparse Graphs",)]
+    quarantined = rows(db, "SELECT stage, reason FROM audit.quarantine ORDER BY record_ref NULLS FIRST")
+    assert quarantined == [
+        ("validate", "validation_failed: papers.expect_column_values_to_be_between(year)"),
+        ("validate", "validation_failed: papers.expect_column_values_to_be_between(year)"),
+    ]

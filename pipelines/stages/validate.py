@@ -1,19 +1,88 @@
-"""Validate the staged core tables with the expectation suites in expectations/."""
+"""Validate the staged core tables with the expectation suites in expectations/.
+
+Rows that break a blocking row-level expectation do not load: the papers (or authors) they
+belong to are moved, with every row that depends on them, to audit.quarantine with a reason that
+names the failed expectations, and the rest is validated again. A blocking failure that names
+no rows (or survives the quarantine) stops the publish and the published warehouse stays as it was.
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import polars as pl
 
+from ..io import write_parquet
 from ..paths import expectations_dir
+from .resolve import read_staged, staging_path
 from ..workspace import Workspace
-from .resolve import read_staged
 
 SUITES = tuple(sorted(p.stem for p in expectations_dir().glob("*.json")))
+VALIDATED = ("papers", "authors", "authorships", "paper_topics", "sightings", "author_profiles",
+             "citation_snapshots")
+BY_PAPER = ("papers", "authorships", "paper_topics", "sightings", "citation_snapshots",
+            "topic_labels", "profile_papers", "citations_by_year")
+BY_AUTHOR = ("authors", "authorships", "author_profiles", "profile_papers")
 
 
-def validate_staged(ws: Workspace):
-    from ..validate import validate  # pulls in great-expectations only when a run validates
+@dataclass
+class Validation:
+    report: object  # pipelines.validate.ValidationReport of the data that will load
+    first: object  # the report before any quarantine
+    quarantined: int = 0
 
-    frames: dict[str, pl.DataFrame] = {table: read_staged(ws, table) for table in
-                                       ("papers", "authors", "authorships", "paper_topics", "sightings",
-                                        "author_profiles", "citation_snapshots", "profile_papers")}
-    return validate(frames)
+
+def validate_staged(ws: Workspace) -> Validation:
+    from ..validate import FAILED, validate  # pulls in great-expectations only when a run validates
+
+    frames = {table: read_staged(ws, table) for table in VALIDATED}
+    first = validate(frames)
+    if first.success or not first.quarantine_resolves:
+        return Validation(first, first)
+    reasons = _reasons(first.failed_rows, FAILED)
+    moved = _quarantine(ws, reasons)
+    cleaned = {table: read_staged(ws, table) for table in VALIDATED}
+    return Validation(validate(cleaned), first, moved)
+
+
+def _reasons(failed: dict[str, pl.DataFrame], failed_col: str) -> dict[str, dict[str, str]]:
+    """{"paper_id"|"author_id": {id: reason}} for every entity a failed row belongs to."""
+    out: dict[str, dict[str, str]] = {"paper_id": {}, "author_id": {}}
+    for table, rows in failed.items():
+        key = "paper_id" if "paper_id" in rows.columns else "author_id"
+        for ident, labels in zip(rows[key].to_list(), rows[failed_col].to_list()):
+            if ident is None:
+                continue
+            text = "validation_failed: " + ", ".join(sorted(labels))
+            out[key][ident] = out[key].get(ident, text) if ident in out[key] else text
+    return out
+
+
+def _quarantine(ws: Workspace, reasons: dict[str, dict[str, str]]) -> int:
+    """Moves the failing papers/authors and their dependent rows from staging to quarantine."""
+    sightings = read_staged(ws, "sightings")
+    seen_at = sightings["captured_at"].max()
+    quarantine = [read_staged(ws, "quarantine")]
+    moved = 0
+    for key, tables in (("paper_id", BY_PAPER), ("author_id", BY_AUTHOR)):
+        ids = reasons[key]
+        if not ids:
+            continue
+        mapping = pl.DataFrame({key: list(ids), "reason": list(ids.values())})
+        for table in tables:
+            frame = read_staged(ws, table)
+            hit = frame.join(mapping, on=key, how="inner")
+            if hit.is_empty():
+                continue
+            if table in ("papers", "authors", "sightings", "author_profiles"):
+                moved += hit.height
+                quarantine.append(hit.select(
+                    pl.lit("validate").alias("stage"),
+                    (pl.col("source") if "source" in hit.columns else pl.lit(None, pl.String)).alias("source"),
+                    (pl.col("capture") if "capture" in hit.columns else pl.lit(None, pl.String)).alias("capture"),
+                    (pl.col("record_ref") if "record_ref" in hit.columns else pl.lit(None, pl.String)).alias("record_ref"),
+                    "reason",
+                    pl.struct(pl.exclude("reason")).struct.json_encode().alias("payload"),
+                    (pl.col("captured_at") if "captured_at" in hit.columns else pl.lit(seen_at)).alias("seen_at")))
+            write_parquet(frame.join(mapping, on=key, how="anti"), staging_path(ws, table))
+    write_parquet(pl.concat(quarantine, how="vertical_relaxed"), staging_path(ws, "quarantine"))
+    return moved
