@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ConfigError, WarehouseError
+from .errors import ConfigError
 from .warehouse.publish import check_published
 from .warehouse.query import query
 from .workspace import Workspace
@@ -103,5 +103,3 @@ def summarise(ws: Workspace, run_id: str) -> str:
     lines.append(f"query:  papertrail sql --db {ws.db_path} \"SELECT * FROM analytics.topic_trends\"")
     return "\n".join(lines)
 
-
-__all__ = ["run_pipeline", "Outcome", "WarehouseError"]

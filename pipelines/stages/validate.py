@@ -52,8 +52,8 @@ def _reasons(failed: dict[str, pl.DataFrame], failed_col: str) -> dict[str, dict
         for ident, labels in zip(rows[key].to_list(), rows[failed_col].to_list()):
             if ident is None:
                 continue
-            text = "validation_failed: " + ", ".join(sorted(labels))
-            out[key][ident] = out[key].get(ident, text) if ident in out[key] else text
+            # An entity failing in several tables keeps the reason of the first table it failed in.
+            out[key].setdefault(ident, "validation_failed: " + ", ".join(sorted(labels)))
     return out
 
 
