@@ -1,10 +1,13 @@
-"""What the author-page layouts share: telling HTML from a text rendering, and a rejected
-block's raw payload."""
+"""What the author-page layouts share: telling HTML from a text rendering, the owner's profile
+row, and turning paper blocks into rows or rejects."""
 from __future__ import annotations
 
 import re
+from typing import Callable
 
-from ..normalize.text import clean as tidy  # noqa: F401 — the layouts' name for clean()
+from ..errors import TruncatedCapture
+from ..normalize.text import clean as tidy
+from ..records import Capture, ParsedBatch, reject
 
 # Saved pages may open with comments ("<!-- saved from url=... -->") before the doctype.
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)", re.IGNORECASE | re.DOTALL)
@@ -19,3 +22,47 @@ def payload(block: dict) -> str:
     here, because serialising every paper of every page costs more than parsing them."""
     raw = block["raw"]
     return raw if isinstance(raw, str) else raw.html
+
+
+def name_profile(capture: Capture, source: str, raw_name: str | None) -> dict | None:
+    """A profile row for a page whose header gives only its owner's name. The name is kept as
+    the page spells it ("Koura, Punit Singh"), only tidied: author resolution keys and displays
+    every spelling itself and keeps each one as a variant."""
+    name = tidy(raw_name)
+    if not name:
+        return None
+    return {"record_ref": capture.ref("profile"), "source": source, "capture": capture.capture,
+            "captured_at": capture.captured_at, "name": name}
+
+
+def add_papers(batch: ParsedBatch, capture: Capture, source: str, blocks: list[dict], cut: bool,
+               paper: Callable[[int, dict, bool], dict | str]) -> None:
+    """Appends `paper(i, block, last_cut)` for every block: a PAPERS row, or the reason (a str)
+    the block is rejected, kept with the block's raw text."""
+    last = len(blocks) - 1
+    for i, block in enumerate(blocks):
+        row_or_reason = paper(i, block, cut and i == last)
+        if isinstance(row_or_reason, str):
+            batch.rejects.append(reject(capture, source, row_or_reason, payload(block),
+                                        record_ref=capture.ref(i)))
+        else:
+            batch.papers.append(row_or_reason)
+
+
+def name_page_batch(capture: Capture, source: str, header: dict, blocks: list[dict], cut: bool,
+                    paper: Callable[[int, dict, bool, str | None], dict | str]) -> ParsedBatch:
+    """The whole parse of a layout whose header is just the owner's name."""
+    # The header holds nothing but a name, so a page without a single paper block is a capture
+    # that stopped after the header, not an author with no papers.
+    if not blocks:
+        raise TruncatedCapture(f"{capture.capture}: {source} page ends before its first paper")
+    batch = ParsedBatch(format=source)
+    profile = name_profile(capture, source, header.get("name"))
+    profile_ref = profile["record_ref"] if profile else None
+    if profile:
+        batch.profiles.append(profile)
+    add_papers(batch, capture, source, blocks, cut,
+               lambda i, block, last_cut: paper(i, block, last_cut, profile_ref))
+    if not batch.papers and not batch.profiles:
+        raise TruncatedCapture(f"{capture.capture}: {source} page with no parseable paper")
+    return batch

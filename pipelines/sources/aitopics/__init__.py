@@ -4,14 +4,15 @@ Intelligence") and the abstract. No authors, no dates. Read from the saved text 
 from __future__ import annotations
 
 
-from ...errors import TruncatedCapture
 from ...normalize.topics import arxiv_code
-from ...records import Capture, ParsedBatch, reject
+from ...records import Capture, ParsedBatch
 from ..base import decode
-from ..pages import is_html, payload, tidy
+from ..pages import is_html, name_page_batch, tidy
 from . import htmlform, settings, textform
 
 NAME = "aitopics"
+
+
 def sniff(head: str) -> bool:
     if is_html(head):
         return bool(settings.HTML_SNIFF.search(head))
@@ -23,34 +24,9 @@ def sniff(head: str) -> bool:
 def parse(capture: Capture) -> ParsedBatch:
     text = decode(capture)
     header, blocks, cut = (htmlform if is_html(text) else textform).read(text)
-    # The owner's name as the page spells it ("Koura, Punit Singh"), only tidied: author
-    # resolution keys and displays every spelling itself and keeps each one as a variant.
-    name = tidy(header["name"])
-    # The header holds nothing but a name: a page without a single paper block stopped after it.
-    if not blocks:
-        raise TruncatedCapture(f"{capture.capture}: {NAME} page ends before its first paper")
-    batch = ParsedBatch(format=NAME)
-    profile_ref = None
-    if name:
-        profile_ref = capture.ref("profile")
-        batch.profiles.append({
-            "record_ref": profile_ref,
-            "source": NAME,
-            "capture": capture.capture,
-            "captured_at": capture.captured_at,
-            "name": name,
-        })
-    for i, block in enumerate(blocks):
-        row_or_reason = _paper(capture, i, block, profile_ref,
-                               last_cut=cut and i == len(blocks) - 1)
-        if isinstance(row_or_reason, str):
-            batch.rejects.append(reject(capture, NAME, row_or_reason, payload(block),
-                                        record_ref=capture.ref(i)))
-        else:
-            batch.papers.append(row_or_reason)
-    if not batch.papers and not batch.profiles:
-        raise TruncatedCapture(f"{capture.capture}: {NAME} page with no parseable paper")
-    return batch
+    return name_page_batch(capture, NAME, header, blocks, cut,
+                           lambda i, block, last_cut, profile_ref:
+                           _paper(capture, i, block, profile_ref, last_cut))
 
 
 def venue_and_topic(line: str | None) -> tuple[str | None, str | None]:

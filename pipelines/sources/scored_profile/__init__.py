@@ -9,10 +9,12 @@ from ...normalize.dates import page_date
 from ...normalize.topics import arxiv_code
 from ...records import Capture, ParsedBatch, reject
 from ..base import decode
-from ..pages import is_html, payload, tidy
+from ..pages import add_papers, is_html, tidy
 from . import htmlform, settings, textform
 
 NAME = "scored_profile"
+
+
 def sniff(head: str) -> bool:
     if is_html(head):
         return bool(settings.HTML_SNIFF.search(head))
@@ -32,13 +34,8 @@ def parse(capture: Capture) -> ParsedBatch:
                                f"nor any paper")
     if profile:
         batch.profiles.append(profile)
-    for i, block in enumerate(blocks):
-        row_or_reason = _paper(capture, i, block, profile, last_cut=cut and i == len(blocks) - 1)
-        if isinstance(row_or_reason, str):
-            batch.rejects.append(reject(capture, NAME, row_or_reason, payload(block),
-                                        record_ref=capture.ref(i)))
-        else:
-            batch.papers.append(row_or_reason)
+    add_papers(batch, capture, NAME, blocks, cut,
+               lambda i, block, last_cut: _paper(capture, i, block, profile, last_cut=last_cut))
     listed = _int(header.get("papers_listed"))
     if not blocks and (listed is None or listed > 0):
         batch.rejects.append(reject(
