@@ -1,21 +1,31 @@
-"""The Dagster code location: every stage's assets, checks, resources and the default job."""
+"""The Dagster code location: every stage's assets, checks, resources, jobs, schedules, sensors."""
 from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
 
 from assets.landing import landed_captures
 from assets.parse import parsed_records
+from assets.partitions import source_captures, source_partitions
 from assets.reports import reports
 from assets.resolve import resolved_tables
 from assets.resources import PapertrailResource
+from assets.schedules import SCHEDULES
+from assets.sensors import SENSORS
 from assets.validate import validated_tables
 from assets.warehouse import warehouse
 
+# What `papertrail run` materialises. The partitioned fetch asset has its own job, so `refresh`
+# stays unpartitioned and a backfill of `fetch_sources` is one run over the chosen sources.
 ALL_ASSETS = [landed_captures, parsed_records, resolved_tables, validated_tables, warehouse, reports]
 
-refresh_job = define_asset_job("refresh", selection=AssetSelection.all(), executor_def=in_process_executor)
+refresh_job = define_asset_job("refresh", selection=AssetSelection.assets(*ALL_ASSETS),
+                               executor_def=in_process_executor)
+fetch_sources_job = define_asset_job("fetch_sources", selection=AssetSelection.assets(source_captures),
+                                     partitions_def=source_partitions)
 
 defs = Definitions(
-    assets=ALL_ASSETS,
-    jobs=[refresh_job],
+    assets=[*ALL_ASSETS, source_captures],
+    jobs=[refresh_job, fetch_sources_job],
+    schedules=SCHEDULES,
+    sensors=SENSORS,
     resources={"papertrail": PapertrailResource()},
     executor=in_process_executor,
 )

@@ -1,0 +1,113 @@
+"""Fetching partitioned by source, for backfills and the weekly citation snapshot.
+
+`source_captures` is one asset partitioned by source. A backfill over any set of sources is ONE
+run (BackfillPolicy.single_run), not one run per source. Inside, every source is its own op in a
+Dagster pool named after the host it talks to, so that across all runs at most `default_limit`
+(dagster.yaml: 1) steps talk to a host at a time, however many runs the schedules, the sensor and
+people start; within a step the Fetcher keeps each host's published pace.
+
+The fetch itself is the http layer (plans for the config's tracked authors, filtered to the
+source) landing every response in the landing zone; a failed fetch is quarantined with its error.
+The next `refresh` run's parse step picks up whatever landed (parse works on anything pending).
+"""
+
+import asyncio
+import dataclasses
+import re
+from datetime import datetime, timezone
+
+from dagster import (BackfillPolicy, In, Nothing, OpExecutionContext, Out,
+                     StaticPartitionsDefinition, graph_asset, op)
+
+from pipelines.config import SOURCES, Config, host_key, load_config
+from pipelines.records import Capture, reject
+from pipelines.stages.runlog import read_state, update_state
+from pipelines.workspace import Workspace
+
+from .resources import PapertrailResource
+
+# Citation-reporting APIs last, so the weekly snapshot is one contiguous partition range.
+SOURCE_ORDER = ("author_pages", "arxiv", "crossref", "openalex", "semantic_scholar")
+CITATION_SOURCES = ("crossref", "openalex", "semantic_scholar")
+assert set(SOURCE_ORDER) == set(SOURCES), "a new source needs a place in SOURCE_ORDER"
+source_partitions = StaticPartitionsDefinition(list(SOURCE_ORDER))
+
+
+def pool_for(source: str) -> str:
+    """The pool of a source's API host (author pages span many hosts: one pool for all)."""
+    base = SOURCES[source].base_url
+    return "host_" + re.sub(r"[^a-z0-9]+", "_", host_key(base)) if base else "host_author_pages"
+
+
+def fetch_source(ws: Workspace, config: Config, source: str) -> dict[str, int]:
+    """Fetch what the config's tracked authors need from one source and land it. Returns counts."""
+    from pipelines.http import Fetcher, fetch_all, plans_for_config
+    from pipelines.stages.landing import _keep_rejects, land
+
+    if source not in config.sources or not config.sources[source].enabled:
+        return {"requests": 0, "landed": 0, "failed": 0}
+    only = dataclasses.replace(config, sources={source: config.sources[source]})
+
+    async def run() -> list:
+        async with Fetcher.from_config(only, state_dir=ws.state_dir / "http") as fetcher:
+            return [r async for r in fetch_all(plans_for_config(only), fetcher)]
+
+    results = asyncio.run(run())
+    items: list[Capture | dict] = []
+    for res in results:
+        if res.ok and res.content is not None:
+            items.append(Capture(capture=res.url, content=res.content, captured_at=res.fetched_at))
+        elif not res.unchanged:
+            items.append(reject(None, source, res.error or f"HTTP {res.status}", None,
+                                stage="fetch") | {"capture": res.url})
+    landed = land(ws, items, kind="http")
+    _keep_rejects(ws, landed.rejects)
+    return {"requests": len(results), "landed": landed.observed, "failed": len(landed.rejects)}
+
+
+def _selected(context: OpExecutionContext) -> list[str]:
+    if not context.has_partition_key_range:
+        return list(SOURCE_ORDER)
+    return list(context.partition_keys)
+
+
+def _fetch_op(source: str):
+    @op(name=f"fetch_{source}", pool=pool_for(source), out=Out(Nothing),
+        description=f"Fetch {SOURCES[source].label} for the tracked authors (pool {pool_for(source)})")
+    def fetch(context: OpExecutionContext, papertrail: PapertrailResource) -> None:
+        if source not in _selected(context):
+            return
+        if not papertrail.config_path:
+            context.log.info("no config (PAPERTRAIL_CONFIG / config_path): nothing to fetch")
+            return
+        ws = papertrail.workspace
+        counts = fetch_source(ws, load_config(papertrail.config_path), source)
+        update_state(ws, context.run_id, **{f"fetch_{source}": counts})
+        context.log.info(f"{source}: {counts}")
+    return fetch
+
+
+FETCH_OPS = {source: _fetch_op(source) for source in SOURCE_ORDER}
+
+
+@op(ins={f"after_{s}": In(Nothing) for s in SOURCE_ORDER}, out=Out(Nothing))
+def fetched_summary(context: OpExecutionContext, papertrail: PapertrailResource) -> None:
+    state = read_state(papertrail.workspace, context.run_id)
+    per_source = {s: state.get(f"fetch_{s}", {"requests": 0, "landed": 0, "failed": 0})
+                  for s in _selected(context)}
+    context.add_output_metadata({
+        "sources": ", ".join(per_source),
+        **{f"{s}_{k}": v for s, counts in per_source.items() for k, v in counts.items()},
+        "fetched_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    })
+
+
+@graph_asset(group_name="fetch", partitions_def=source_partitions,
+             backfill_policy=BackfillPolicy.single_run())
+def source_captures():
+    """Responses of every tracked author's sources in the landing zone, partitioned by source."""
+    return fetched_summary(**{f"after_{s}": FETCH_OPS[s]() for s in SOURCE_ORDER})
+
+
+__all__ = ["CITATION_SOURCES", "SOURCE_ORDER", "fetch_source", "pool_for", "source_captures",
+           "source_partitions"]
