@@ -32,20 +32,69 @@ def _is_group(text: str) -> bool:
     return any(word in low for word in _GROUP_WORDS)
 
 
+@lru_cache(maxsize=1)
+def _special_words() -> frozenset[str]:
+    """Words that make nameparser's full parse necessary: titles, suffixes, particles, conjunctions."""
+    sets = (CONSTANTS.titles, CONSTANTS.suffix_acronyms, CONSTANTS.suffix_not_acronyms,
+            CONSTANTS.prefixes, CONSTANTS.conjunctions)
+    return frozenset(word for group in sets for word in group)
+
+
 @lru_cache(maxsize=200_000)
+def _parts(raw: str | None) -> tuple[str, str, str, bool]:
+    """(given names, family name, display form, is a group), as written. Names of plain words
+    ('Punit Singh Koura') are split directly; any title, suffix, particle or conjunction goes
+    through nameparser, whose full parse costs ~0.3 ms a name (too slow for every spelling of a
+    million-record corpus, and needless for the plain ones)."""
+    name = display_name(raw)
+    if not name:
+        return "", "", "", False
+    if _is_group(name):
+        return "", name, name, True
+    tokens = name.split()
+    special = _special_words()
+    plain = not any(c in name for c in '()"\'')
+    # An initial ('E.', 'V.') is never the conjunction or numeral suffix its letter also spells.
+    if plain and len(tokens) > 1 and not any(t.strip(".").lower() in special and not _is_initial(t)
+                                             for t in tokens):
+        return " ".join(tokens[:-1]), tokens[-1], name, False
+    parsed = HumanName(name)
+    given = " ".join(p for p in (parsed.first, parsed.middle) if p)
+    if not parsed.last:
+        return "", given or name, name, False
+    return given, parsed.last, name, False
+
+
+def _is_initial(token: str) -> bool:
+    return token.endswith(".") and len(token.rstrip(".")) == 1
+
+
 def name_key(raw: str | None) -> str:
     """'Koura, Punit Singh', 'Punit Singh Koura', 'PUNIT SINGH KOURA', 'Púnit  Singh Koura'
     all give 'punit singh koura'. Suffixes (Jr., III) and titles (Dr.) are dropped."""
-    name = display_name(raw)
-    if not name:
-        return ""
-    if _is_group(name):
+    given, last, name, group = _parts(raw)
+    if group:
         return fold(name)
-    parsed = HumanName(name)
-    parts = " ".join(p for p in (parsed.first, parsed.middle, parsed.last) if p)
-    return fold(parts or name)
+    return fold(" ".join(p for p in (given, last) if p) or name)
+
+
+def name_parts(raw: str | None) -> tuple[str, str]:
+    """(given names, family name), each folded: 'van der Berg, Jan' -> ('jan', 'van der berg'),
+    'J.R.R. Tolkien' -> ('j r r', 'tolkien'). Particles stay with the family name; a group or a
+    single-token name has no given part."""
+    given, last, name, group = _parts(raw)
+    if group or not fold(given) or not fold(last):
+        return "", name_key(raw)
+    return fold(given), fold(last)
 
 
 def is_bare_name(raw: str | None) -> bool:
     """A single token ('Jack') identifies nobody: such names are never merged with anyone."""
     return len(name_key(raw).split()) < 2
+
+
+
+def is_initials_form(given: str) -> bool:
+    """'a', 'a m', 'j r r': the first given name is only an initial, so the spelling names a
+    family of people ('A. Turing' could be Alan or Anne) and is merged only with evidence."""
+    return len(given.split(" ", 1)[0]) == 1 if given else False

@@ -1,87 +1,204 @@
-"""Author resolution: every spelling of a person's name -> one author_id.
+"""Author resolution: every mention of a person (a byline slot on any source's list, a profile
+page's owner) -> one author_id.
 
-Names are keyed by `normalize.names.name_key` ("Koura, Punit Singh" == "Punit Singh Koura"),
-computed once per distinct spelling. A bare single name ("Jack") identifies nobody, so each
-occurrence of one stays its own author.
+Rules, strongest first, each recorded in audit.merges:
+- the same ORCID, OpenAlex author id or S2 author id is one person whatever the spelling;
+- the same full name ("Koura, Punit Singh" == "Punit Singh Koura", see normalize.names) is one
+  person, unless its mentions carry two different ORCIDs: then the ORCID holders stay apart and
+  only the mentions without one stay together;
+- initials-only spellings ("A. Turing") and variants ("Alan M. Turing", "Bill" for "William") join
+  only with evidence (evidence.py): the same slot of one paper on another source's list, or a
+  shared co-author;
+- a bare single name ("Jack") identifies nobody and is never merged.
+Mentions with two different ORCIDs never end in one author, whatever chain of rules links them.
+Python work is per distinct spelling (name parsing) or per conflicting cluster, never per record.
 """
 from __future__ import annotations
 
-import hashlib
-
 import polars as pl
 
-from ..normalize.names import display_name, name_key
+from ..normalize.names import display_name, is_initials_form, name_key, name_parts
+from .evidence import evidence_pairs
+from .keys import assign_ids, components
+from .settings import AUTHOR_CROSSWALK_PREFIX, AUTHOR_KEY_PRIORITY
 
-
-def _author_id(key: str) -> str:
-    return "A" + hashlib.sha1(key.encode()).hexdigest()[:15]
+SOURCE_AUTHOR_KIND = {"openalex": "openalex_author", "semanticscholar": "s2_author",
+                      "google_scholar": "source_author"}
+EVIDENCE_PRIORITY = len(AUTHOR_KEY_PRIORITY)
 
 
 def keyed_names(raw: pl.Series) -> pl.DataFrame:
-    """raw spelling -> (name_key, display) for each distinct spelling (the Python work is per
-    distinct name, not per occurrence)."""
-    distinct = raw.drop_nulls().unique().sort()
-    names = distinct.to_list()
+    """raw spelling -> name_key, display form, folded given and family names (per distinct
+    spelling, not per occurrence)."""
+    names = raw.drop_nulls().unique().sort().to_list()
+    parts = [name_parts(n) for n in names]
     return pl.DataFrame({
-        "raw_name": names,
-        "name_key": [name_key(n) for n in names],
+        "raw_name": names, "name_key": [name_key(n) for n in names],
         "display": [display_name(n) for n in names],
-    }, schema={"raw_name": pl.String, "name_key": pl.String, "display": pl.String})
+        "given": [g for g, _ in parts], "last": [last for _, last in parts],
+        "weak": [is_initials_form(g) for g, _ in parts],
+    }, schema={"raw_name": pl.String, "name_key": pl.String, "display": pl.String,
+               "given": pl.String, "last": pl.String, "weak": pl.Boolean})
 
 
-def _with_author_ids(frame: pl.DataFrame, keys: pl.DataFrame, occurrence: pl.Expr) -> pl.DataFrame:
-    """Joins name keys; bare names get a key unique to their occurrence."""
-    joined = frame.join(keys, on="raw_name", how="left")
-    bare = pl.col("name_key").fill_null("").str.count_matches(" ") == 0
-    key = pl.when(bare).then(pl.lit("bare:") + occurrence).otherwise(pl.lit("name:") + pl.col("name_key"))
-    joined = joined.with_columns(key.alias("author_key"))
-    ids = joined["author_key"].unique()
-    mapping = pl.DataFrame({"author_key": ids, "author_id": [_author_id(k) for k in ids.to_list()]})
-    return joined.join(mapping, on="author_key", how="left")
+def mentions_of(records: pl.DataFrame, papers: pl.DataFrame, profiles: pl.DataFrame) -> pl.DataFrame:
+    """One row per byline slot on every record's list and per profile owner, with name parts,
+    the ids it carries and the flags the rules need."""
+    listed = (records.join(papers.select("paper_id", "authors_idx"), on="paper_id", how="left")
+              .with_columns((pl.col("idx") == pl.col("authors_idx")).fill_null(False).alias("chosen"))
+              .select("paper_id", "record_ref", "source", "chosen", "authors").explode("authors")
+              .drop_nulls("authors").unnest("authors").rename({"name": "raw_name"})
+              .with_columns(pl.lit(False).alias("owner")))
+    owners = profiles.select("record_ref", "source", pl.col("name").alias("raw_name"), "orcid",
+                             pl.col("openalex_id").alias("owner_openalex"), pl.col("s2_id").alias("owner_s2"),
+                             pl.lit(False).alias("chosen"), pl.lit(True).alias("owner"))
+    mentions = pl.concat([listed, owners], how="diagonal_relaxed").with_row_index("mid")
+    keys = keyed_names(mentions["raw_name"])
+    bare = pl.col("name_key").fill_null("").str.contains(" ").not_()
+    return (mentions.join(keys, on="raw_name", how="left").sort("mid")
+            .with_columns(bare.alias("bare"), (pl.col("weak").fill_null(False) & ~bare).alias("weak"))
+            .with_columns((~pl.col("bare") & ~pl.col("weak")).alias("strong"),
+                          (~pl.col("bare") & (pl.col("given").fill_null("") != "")).alias("linkable")))
 
 
-def resolve_authors(records: pl.DataFrame, papers: pl.DataFrame, profiles: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """records: parsed papers with paper_id; papers: resolved papers with authors_idx.
-    Returns authorships, authors, profile owners, profile_papers and merges."""
-    listed = (records.join(papers.select("paper_id", "authors_idx"), on="paper_id")
-              .filter(pl.col("idx") == pl.col("authors_idx"))
-              .select("paper_id", "record_ref", "authors").explode("authors").drop_nulls("authors")
-              .unnest("authors").rename({"name": "raw_name"}))
-    owners = profiles.select("record_ref", "source", "capture", "captured_at", pl.col("name").alias("raw_name"))
-    keys = keyed_names(pl.concat([listed["raw_name"], owners["raw_name"]]))
+def mention_edges(m: pl.DataFrame) -> pl.DataFrame:
+    """(idx = mid, key, kind) for the id, name and occurrence rules."""
+    usable = m.filter(~pl.col("bare"))
+    source_id = pl.col("source_author_id") if "source_author_id" in m.columns else pl.lit(None, pl.String)
+    kind_of = pl.col("source").replace_strict(SOURCE_AUTHOR_KIND, default=None, return_dtype=pl.String)
+    orcids_per_name = (m.filter(pl.col("strong")).group_by("name_key")
+                       .agg(pl.col("orcid").drop_nulls().n_unique().alias("n_orcid")))
+    named = (m.filter(pl.col("strong")).join(orcids_per_name, on="name_key")
+             .filter((pl.col("n_orcid") <= 1) | pl.col("orcid").is_null()))
+    occurrence = (pl.when(pl.col("owner")).then(pl.col("record_ref"))
+                  .otherwise(pl.col("record_ref") + ":" + pl.col("position").cast(pl.String)))
+    parts = [
+        usable.select("mid", (pl.lit("orcid:") + pl.col("orcid")).alias("key"), pl.lit("orcid").alias("kind")),
+        usable.select("mid", (kind_of + ":" + source_id).alias("key"), kind_of.alias("kind")),
+        usable.select("mid", (pl.lit("openalex_author:") + pl.col("owner_openalex")).alias("key"),
+                      pl.lit("openalex_author").alias("kind")),
+        usable.select("mid", (pl.lit("s2_author:") + pl.col("owner_s2")).alias("key"), pl.lit("s2_author").alias("kind")),
+        named.select("mid", (pl.lit("name:") + pl.col("name_key")).alias("key"), pl.lit("name_key").alias("kind")),
+        m.filter(~pl.col("strong")).select(
+            "mid", (pl.when(pl.col("bare")).then(pl.lit("bare:")).otherwise(pl.lit("at:")) + occurrence).alias("key"),
+            pl.lit("occurrence").alias("kind")),
+    ]
+    return pl.concat(parts).drop_nulls("key").select(pl.col("mid").cast(pl.UInt32).alias("idx"), "key", "kind")
 
-    authorships = _with_author_ids(listed, keys, pl.col("record_ref") + ":" + pl.col("position").cast(pl.String))
-    owners = _with_author_ids(owners, keys, pl.col("record_ref"))
 
-    spellings = pl.concat([
-        authorships.select("author_id", "author_key", "raw_name", "display"),
-        owners.select("author_id", "author_key", "raw_name", "display"),
-    ]).drop_nulls("raw_name")
-    # The display name is the spelling seen most often, written the way a person writes it.
-    display = (spellings.group_by("author_id", "display").len()
-               .sort("author_id", "len", "display", descending=[False, True, False])
+def split_orcid_conflicts(m: pl.DataFrame, edges: pl.DataFrame, cluster: pl.Series) -> pl.Series:
+    """Clusters holding two ORCIDs are rebuilt rule by rule, strongest first, refusing any union
+    that would put two ORCIDs together. Only those (rare) clusters are touched, in Python."""
+    labelled = m.select("mid", "orcid").with_columns(cluster.alias("cls"))
+    bad = (labelled.group_by("cls").agg(pl.col("orcid").drop_nulls().n_unique().alias("n"))
+           .filter(pl.col("n") > 1)["cls"])
+    if bad.is_empty():
+        return cluster
+    members = labelled.filter(pl.col("cls").is_in(bad.implode()))
+    orcid = dict(zip(members["mid"].to_list(), members["orcid"].to_list()))
+    parent = {mid: mid for mid in orcid}
+    held = {mid: ({o} if o else set()) for mid, o in orcid.items()}
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    rank = pl.col("kind").replace_strict(AUTHOR_KEY_PRIORITY, default=EVIDENCE_PRIORITY, return_dtype=pl.Int32)
+    groups = (edges.filter(pl.col("idx").is_in(members["mid"].implode())).with_columns(rank.alias("kp"))
+              .group_by("kp", "key").agg(pl.col("idx").sort()).sort("kp", "key"))
+    for group in groups["idx"].to_list():
+        for a, b in zip(group, group[1:]):
+            ra, rb = root(a), root(b)
+            if ra != rb and len(held[ra] | held[rb]) <= 1:
+                low, high = min(ra, rb), max(ra, rb)
+                parent[high] = low
+                held[low] |= held.pop(high)
+    fixed = pl.DataFrame({"mid": list(orcid), "new": [root(x) for x in orcid]},
+                         schema={"mid": pl.UInt32, "new": pl.UInt32})
+    return (labelled.join(fixed, on="mid", how="left")
+            .select(pl.coalesce("new", pl.col("cls").cast(pl.UInt32)))
+            .to_series().alias("cluster"))
+
+
+def cluster_mentions(m: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.DataFrame]:
+    """Returns every edge (with evidence links), the final cluster per mention and the evidence."""
+    edges = mention_edges(m)
+    strong_cluster = components(edges.select("idx", "key"), m.height)
+    pairs = evidence_pairs(m, strong_cluster)
+    key = pl.lit("ev:") + pl.col("mid_a").cast(pl.String) + "-" + pl.col("mid_b").cast(pl.String)
+    linked = pl.concat([pairs.select(pl.col("mid_a").alias("idx"), key.alias("key"), pl.col("rule").alias("kind")),
+                        pairs.select(pl.col("mid_b").alias("idx"), key.alias("key"), pl.col("rule").alias("kind"))])
+    edges = pl.concat([edges, linked])
+    cluster = split_orcid_conflicts(m, edges, components(edges.select("idx", "key"), m.height))
+    return edges, cluster, pairs
+
+
+def resolve_authors(records: pl.DataFrame, papers: pl.DataFrame, profiles: pl.DataFrame,
+                    crosswalk: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
+    """records: parsed papers with paper_id and idx; papers: resolved papers with authors_idx;
+    crosswalk: (key, paper_id) rows, those under AUTHOR_CROSSWALK_PREFIX naming authors.
+    Returns authorships, authors, profile owners, profile_papers, merges and crosswalk rows."""
+    m = mentions_of(records, papers, profiles)
+    edges, cluster, pairs = cluster_mentions(m)
+    known = (crosswalk if crosswalk is not None else pl.DataFrame(schema={"key": pl.String, "paper_id": pl.String}))
+    known = (known.filter(pl.col("key").str.starts_with(AUTHOR_CROSSWALK_PREFIX))
+             .select(pl.col("key").str.strip_prefix(AUTHOR_CROSSWALK_PREFIX), pl.col("paper_id").alias("id")))
+    ids = assign_ids(edges, cluster, known, AUTHOR_KEY_PRIORITY, "A")
+    m = (m.with_columns(cluster.alias("cluster")).join(ids.select("cluster", pl.col("id").alias("author_id")),
+                                                      on="cluster", how="left"))
+    kept = m.filter(pl.col("chosen") | pl.col("owner")).select("author_id").unique()
+    seen = m.join(kept, on="author_id").drop_nulls("raw_name")
+    # The display name is the full spelling seen most often, written the way a person writes it.
+    display = (seen.group_by("author_id", "display").agg(pl.len(), pl.col("weak").first())
+               .sort("author_id", "weak", "len", "display", descending=[False, False, True, False])
                .group_by("author_id", maintain_order=True).agg(pl.col("display").first().alias("display_name")))
-    authors = (spellings.group_by("author_id").agg(
-        pl.col("raw_name").unique().sort().alias("name_variants"),
-        pl.col("author_key").first().alias("author_key"))
-        .join(display, on="author_id").sort("author_id")
-        .select("author_id", "display_name", "name_variants", "author_key"))
-
+    authors = (seen.group_by("author_id").agg(pl.col("raw_name").unique().sort().alias("name_variants"))
+               .join(display, on="author_id").join(ids.select(pl.col("id").alias("author_id"),
+                                                             pl.col("best_key").alias("author_key")), on="author_id")
+               .sort("author_id").select("author_id", "display_name", "name_variants", "author_key"))
+    owners = m.filter(pl.col("owner"))
     profile_papers = (records.filter(pl.col("profile_ref").is_not_null())
                       .join(owners.select(pl.col("record_ref").alias("profile_ref"), "author_id"), on="profile_ref")
                       .select("author_id", "paper_id", "source", "capture").unique()
                       .sort("author_id", "paper_id", "source", "capture"))
-    merges = (spellings.group_by("author_id", "author_key")
-              .agg(pl.col("raw_name").unique().sort().alias("records"))
-              .filter(pl.col("records").list.len() > 1)
-              .select(pl.lit("author").alias("entity"), pl.col("author_id").alias("entity_id"),
-                      pl.lit("name_key").alias("rule"), pl.col("author_key").alias("key"), "records"))
+    authorships = (m.filter(pl.col("chosen"))
+                   .select("paper_id", "author_id", pl.col("position").cast(pl.Int32),
+                           pl.col("raw_name").alias("name_as_written"), "orcid", "affiliations")
+                   .unique(["paper_id", "position"], keep="first").sort("paper_id", "position"))
+    new_keys = (edges.filter(pl.col("kind").is_in(list(AUTHOR_KEY_PRIORITY)))
+                .join(m.select(pl.col("mid").alias("idx"), "author_id"), on="idx")
+                .select((pl.lit(AUTHOR_CROSSWALK_PREFIX) + pl.col("key")).alias("key"),
+                        pl.col("author_id").alias("paper_id")).unique("key"))
     return {
-        "authorships": authorships.select("paper_id", "author_id", pl.col("position").cast(pl.Int32),
-                                          pl.col("raw_name").alias("name_as_written"), "orcid",
-                                          "affiliations").unique(["paper_id", "position"]).sort("paper_id", "position"),
-        "authors": authors,
+        "authorships": authorships, "authors": authors,
         "owners": owners.select("record_ref", "author_id"),
-        "profile_papers": profile_papers,
-        "merges": merges,
+        "profile_papers": profile_papers, "merges": author_merges(m, edges, pairs),
+        "crosswalk": new_keys, "mentions": m,
     }
+
+
+def author_merges(m: pl.DataFrame, edges: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """One row per rule application that joined different spellings or mentions: the rule, its
+    key (the name key, the id, or 'a ~ b | evidence') and the spellings it joined."""
+    info = m.select(pl.col("mid").alias("idx"), "author_id", "raw_name", "name_key")
+    by_key = (edges.filter(pl.col("kind").is_in(list(AUTHOR_KEY_PRIORITY)) & (pl.col("kind") != "occurrence"))
+              .join(info, on="idx").group_by("author_id", "kind", "key")
+              .agg(pl.col("raw_name").unique().sort().alias("records"), pl.len().alias("n"),
+                   pl.col("name_key").n_unique().alias("n_keys"))
+              .filter(pl.when(pl.col("kind") == "name_key").then(pl.col("records").list.len() > 1)
+                      .otherwise(pl.col("n") > 1))
+              .with_columns(pl.when(pl.col("kind") == "name_key").then(pl.col("key").str.strip_prefix("name:"))
+                            .otherwise(pl.col("key")).alias("key")))
+    names = info.select("idx", "author_id", "raw_name", "name_key")
+    evidence = (pairs.join(names.rename({"idx": "mid_a"}), on="mid_a")
+                .join(names.select(pl.col("idx").alias("mid_b"), pl.col("raw_name").alias("raw_b"),
+                                   pl.col("name_key").alias("key_b")), on="mid_b")
+                .with_columns((pl.col("name_key") + " ~ " + pl.col("key_b") + " | " + pl.col("evidence")).alias("key"),
+                              pl.concat_list("raw_name", "raw_b").list.unique().list.sort().alias("records"))
+                .group_by("author_id", pl.col("rule").alias("kind"), "key")
+                .agg(pl.col("records").list.explode(keep_nulls=False, empty_as_null=False).unique().sort()))
+    return (pl.concat([by_key.select("author_id", "kind", "key", "records"), evidence])
+            .select(pl.lit("author").alias("entity"), pl.col("author_id").alias("entity_id"),
+                    pl.col("kind").alias("rule"), "key", "records"))

@@ -1,6 +1,8 @@
 """Vectorised text keys (polars expressions) and connected components over shared keys."""
 from __future__ import annotations
 
+import hashlib
+
 import polars as pl
 
 
@@ -35,3 +37,32 @@ def components(edges: pl.DataFrame, n: int) -> pl.Series:
         if (updated["new"] == updated["label"]).all():
             return labels.sort("idx")["label"]
         labels = updated.select("idx", pl.col("new").alias("label"))
+
+
+def hash_id(prefix: str, key: str) -> str:
+    return prefix + hashlib.sha1(key.encode()).hexdigest()[:15]
+
+
+def assign_ids(edges: pl.DataFrame, cluster: pl.Series, known: pl.DataFrame, priority: dict[str, int],
+               prefix: str) -> pl.DataFrame:
+    """cluster label -> id. `edges` (idx, key, kind) for the kinds in `priority` (lower = stronger);
+    `known` (key, id) from earlier runs. A cluster reuses the id its strongest already-known key
+    had (so ids survive new sources arriving and clusters growing); otherwise the id hashes its
+    strongest key. When two clusters claim one id (a split), the second gets a fresh stable id."""
+    named = edges.filter(pl.col("kind").is_in(list(priority)))
+    labelled = named.with_columns(cluster.gather(named["idx"]).alias("cluster"),
+                                  pl.col("kind").replace_strict(priority, return_dtype=pl.Int32).alias("kp"))
+    best = (labelled.sort("kp", "key").group_by("cluster", maintain_order=True)
+            .agg(pl.col("key").first().alias("best_key")))
+    reused = (labelled.join(known, on="key", how="inner").sort("kp", "id")
+              .group_by("cluster", maintain_order=True).agg(pl.col("id").first().alias("known_id")))
+    table = best.join(reused, on="cluster", how="left").sort("best_key")
+    taken: set[str] = set()
+    ids = []
+    for known_id, best_key in zip(table["known_id"].to_list(), table["best_key"].to_list()):
+        new_id = known_id if known_id and known_id not in taken else hash_id(prefix, best_key)
+        if new_id in taken:
+            new_id = hash_id(prefix, "split:" + best_key)
+        taken.add(new_id)
+        ids.append(new_id)
+    return table.with_columns(pl.Series("id", ids, dtype=pl.String)).select("cluster", "id", "best_key")

@@ -1,79 +1,55 @@
-"""Paper resolution: records sharing an identifier, a normalised title, or (for records without a
-title) an abstract become one paper; `paper_id` stays stable through a persisted crosswalk."""
+"""Paper resolution: records sharing an identifier (arXiv id, DOI, OpenAlex or S2 id), a normalised
+title within a year window, or (for records without a title) an abstract become one paper;
+`paper_id` stays stable through a persisted crosswalk. Every link is kept as a merge reason."""
 from __future__ import annotations
-
-import hashlib
 
 import polars as pl
 
-from .keys import components, folded
-from .settings import (ABSTRACT_KEY_CHARS, ABSTRACT_MIN_CHARS, DATE_PRECISION_RANK, KEY_PRIORITY,
-                       SOURCE_PRIORITY, UNKNOWN_SOURCE_PRIORITY)
+from .keys import assign_ids, components, folded
+from .matching import abstract_edges, title_edges
+from .settings import (ABSTRACT_KEY_CHARS, ABSTRACT_MIN_CHARS, ARXIV_DOI_PREFIX, DATE_PRECISION_RANK,
+                       KEY_PRIORITY, SOURCE_PRIORITY, UNKNOWN_SOURCE_PRIORITY)
 
 CROSSWALK_SCHEMA = {"key": pl.String, "paper_id": pl.String}
 
 
 def with_record_keys(papers: pl.DataFrame) -> pl.DataFrame:
-    """Adds idx, priority and the folded title/abstract keys every rule below uses."""
-    abstract = folded("abstract")
+    """Adds idx, priority, year and the folded title/abstract keys every rule below uses."""
     return papers.with_row_index("idx").with_columns(
         pl.col("source").replace_strict(SOURCE_PRIORITY, default=UNKNOWN_SOURCE_PRIORITY,
                                         return_dtype=pl.Int32).alias("priority"),
+        pl.col("published_on").dt.year().cast(pl.Int32).alias("year"),
+        folded("abstract").alias("abstract_fold"),
         pl.when(folded("title").str.len_chars() > 0).then(pl.lit("title:") + folded("title"))
         .alias("title_key"),
-        pl.when(abstract.str.len_chars() >= ABSTRACT_MIN_CHARS)
-        .then(pl.lit("abstract:") + abstract.str.slice(0, ABSTRACT_KEY_CHARS))
+    ).with_columns(
+        pl.when(pl.col("abstract_fold").str.len_chars() >= ABSTRACT_MIN_CHARS)
+        .then(pl.lit("abstract:") + pl.col("abstract_fold").str.slice(0, ABSTRACT_KEY_CHARS))
         .alias("abstract_key"),
     )
 
 
 def record_edges(records: pl.DataFrame) -> pl.DataFrame:
-    """(idx, key, kind) links. Titled records never link through abstracts: two papers may share
-    boilerplate openings, but a record without a title has nothing better to go on."""
+    """(idx, key, kind) links: identifiers, then title + year, then abstracts for title-less
+    records. A DOI arXiv minted for a preprint (10.48550/arxiv.<id>) is that arXiv id."""
+    arxiv_of_doi = pl.col("doi").str.strip_prefix(ARXIV_DOI_PREFIX)
+    arxiv = pl.coalesce("arxiv_id", pl.when(pl.col("doi").str.starts_with(ARXIV_DOI_PREFIX)).then(arxiv_of_doi))
     ident = [
-        records.select("idx", (pl.lit("arxiv:") + pl.col("arxiv_id")).alias("key"), pl.lit("arxiv").alias("kind")),
+        records.select("idx", (pl.lit("arxiv:") + arxiv).alias("key"), pl.lit("arxiv").alias("kind")),
         records.select("idx", (pl.lit("doi:") + pl.col("doi")).alias("key"), pl.lit("doi").alias("kind")),
         records.select("idx", (pl.lit("openalex:") + pl.col("openalex_id")).alias("key"), pl.lit("openalex").alias("kind")),
         records.select("idx", (pl.lit("s2:") + pl.col("s2_id")).alias("key"), pl.lit("s2").alias("kind")),
-        records.select("idx", pl.col("title_key").alias("key"), pl.lit("title").alias("kind")),
+        # Every record names itself, so one that no rule links still becomes a (stable) paper.
+        records.select("idx", (pl.lit("record:") + pl.col("record_ref")).alias("key"), pl.lit("record").alias("kind")),
     ]
-    edges = pl.concat(ident).drop_nulls("key")
-    with_abstract = records.filter(pl.col("abstract_key").is_not_null())
-    # Each abstract group is anchored on its best titled record (else its first record), and
-    # only title-less records attach to the anchor.
-    anchors = (with_abstract.sort(pl.col("title_key").is_null(), "priority", "idx")
-               .group_by("abstract_key", maintain_order=True).agg(pl.col("idx").first().alias("anchor")))
-    titleless = with_abstract.filter(pl.col("title_key").is_null()).join(anchors, on="abstract_key")
-    abstract_edges = pl.concat([
-        titleless.select("idx", pl.col("abstract_key").alias("key")),
-        titleless.select(pl.col("anchor").alias("idx"), pl.col("abstract_key").alias("key")),
-    ]).with_columns(pl.lit("abstract").alias("kind"))
-    return pl.concat([edges, abstract_edges.select("idx", "key", "kind")]).unique()
-
-
-def _hash_id(prefix: str, key: str) -> str:
-    return prefix + hashlib.sha1(key.encode()).hexdigest()[:15]
+    edges = pl.concat(ident).drop_nulls("key").with_columns(pl.col("idx").cast(pl.UInt32))
+    return pl.concat([edges, title_edges(records), abstract_edges(records).with_columns(pl.col("idx").cast(pl.UInt32))]).unique()
 
 
 def assign_paper_ids(edges: pl.DataFrame, cluster: pl.Series, crosswalk: pl.DataFrame) -> pl.DataFrame:
-    """cluster label -> paper_id. A cluster reuses an id the crosswalk already gave one of its keys
-    (so ids survive new sources arriving); otherwise the id hashes its strongest key."""
-    labelled = edges.with_columns(cluster.gather(edges["idx"]).alias("cluster"),
-                                  pl.col("kind").replace_strict(KEY_PRIORITY, return_dtype=pl.Int32).alias("kp"))
-    best = (labelled.sort("kp", "key").group_by("cluster", maintain_order=True)
-            .agg(pl.col("key").first().alias("best_key")))
-    known = (labelled.join(crosswalk, on="key", how="inner").group_by("cluster")
-             .agg(pl.col("paper_id").min().alias("known_id")))
-    table = best.join(known, on="cluster", how="left").sort("best_key")
-    taken: set[str] = set()
-    ids = []
-    for known_id, best_key in zip(table["known_id"].to_list(), table["best_key"].to_list()):
-        paper_id = known_id if known_id and known_id not in taken else _hash_id("P", best_key)
-        if paper_id in taken:  # a split cluster: the second part gets a fresh, still stable id
-            paper_id = _hash_id("P", "split:" + best_key)
-        taken.add(paper_id)
-        ids.append(paper_id)
-    return table.with_columns(pl.Series("paper_id", ids, dtype=pl.String)).select("cluster", "paper_id", "best_key")
+    """cluster label -> paper_id, stable through the crosswalk (see keys.assign_ids)."""
+    known = crosswalk.select("key", pl.col("paper_id").alias("id"))
+    return assign_ids(edges, cluster, known, KEY_PRIORITY, "P").rename({"id": "paper_id"})
 
 
 def pick_fields(records: pl.DataFrame) -> pl.DataFrame:
@@ -96,7 +72,7 @@ def pick_fields(records: pl.DataFrame) -> pl.DataFrame:
         pl.len().alias("records"), pl.col("source").n_unique().alias("sources"),
     )
     return (picked.join(dated, on="paper_id", how="left")
-            .with_columns(pl.col("published_on").dt.year().alias("year")))
+            .with_columns(pl.col("published_on").dt.year().cast(pl.Int32).alias("year")))
 
 
 def chosen_author_lists(records: pl.DataFrame) -> pl.DataFrame:

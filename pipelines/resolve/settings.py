@@ -11,10 +11,33 @@ SOURCE_PRIORITY = {
 UNKNOWN_SOURCE_PRIORITY = 99
 
 # Key kinds in the order that names a cluster's paper_id (first present wins).
-KEY_PRIORITY = {"arxiv": 0, "doi": 1, "openalex": 2, "s2": 3, "title": 4, "abstract": 5}
+KEY_PRIORITY = {"arxiv": 0, "doi": 1, "openalex": 2, "s2": 3, "title": 4, "abstract": 5, "abstract_fuzzy": 6,
+                "record": 7}
+
+# DOIs arXiv mints for its preprints name the arXiv id itself.
+ARXIV_DOI_PREFIX = "10.48550/arxiv."
+
+# Same title: years at most this far apart are one paper (a preprint and its proceedings);
+# further apart they are different works (a lecture re-given, a "revisited" paper).
+TITLE_YEAR_WINDOW = 1
 
 # Abstract keys compare this many folded characters; shorter abstracts are compared whole.
 ABSTRACT_KEY_CHARS = 200
 ABSTRACT_MIN_CHARS = 80
+# The fuzzy fallback for title-less records compares only abstracts opening with the same words,
+# over the shorter one's length (a truncated abstract is a prefix), and needs this rapidfuzz ratio.
+ABSTRACT_BLOCK_WORDS = 8
+ABSTRACT_FUZZY_MIN_SCORE = 94.0
 
 DATE_PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
+
+# Authors. Two spellings on one paper's lists from different sources are one slot when their
+# positions differ by at most this (one list may skip or add a person).
+POSITION_SLACK = 1
+# Author lists longer than this (large collaborations) give no co-author evidence.
+COAUTHOR_LIST_MAX = 50
+# Which id names an author cluster (first present wins); evidence links never name one.
+AUTHOR_KEY_PRIORITY = {"orcid": 0, "openalex_author": 1, "s2_author": 2, "source_author": 3,
+                       "name_key": 4, "occurrence": 5}
+# Author ids live in the paper crosswalk file under this key prefix.
+AUTHOR_CROSSWALK_PREFIX = "author/"

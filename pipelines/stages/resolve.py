@@ -69,9 +69,10 @@ def resolve_all(ws: Workspace) -> dict[str, int]:
     unusable = parsed.filter(_unidentifiable(parsed))
     parsed = parsed.filter(~_unidentifiable(parsed))
     profiles = read_parsed(ws, "profiles")
-    resolved = resolve_papers(parsed, read_crosswalk(ws))
+    crosswalk = read_crosswalk(ws)
+    resolved = resolve_papers(parsed, crosswalk)
     records, papers = resolved["records"], resolved["papers"]
-    people = resolve_authors(records, papers, profiles)
+    people = resolve_authors(records, papers, profiles, crosswalk)
 
     ref_to_paper = records.select("record_ref", "paper_id")
     staged = {
@@ -111,7 +112,10 @@ def resolve_all(ws: Workspace) -> dict[str, int]:
     }
     for name, frame in staged.items():
         write_parquet(frame, staging_path(ws, name))
-    write_parquet(resolved["crosswalk"], ws.staging_dir / "paper_crosswalk.parquet")
+    # One key -> id file for both entities (author keys carry their own prefix), so ids of papers
+    # and of authors both survive new sources arriving.
+    ids = pl.concat([resolved["crosswalk"], people["crosswalk"]]).unique("key", keep="first", maintain_order=True)
+    write_parquet(ids, ws.staging_dir / "paper_crosswalk.parquet")
     return {name: frame.height for name, frame in staged.items()}
 
 
