@@ -4,8 +4,10 @@ read-only and never see a half-built state; a crash leaves the previous file int
 leftover is swept by the next publish."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import time
 from pathlib import Path
 
 import duckdb
@@ -23,6 +25,9 @@ LOADED = {  # staged table -> warehouse table
     "citations_by_year": "core.citations_by_year", "quarantine": "audit.quarantine",
     "merges": "audit.merges",
 }
+# Test hook (tests/test_publish_safety.py): seconds to sleep after the first table is loaded, so
+# that a SIGKILL or a reader deterministically lands in the middle of the load. Unset in real use.
+PAUSE_ENV = "PAPERTRAIL_TEST_PUBLISH_PAUSE"
 _NEXT = re.compile(r"^\.(?P<name>.+)\.next-(?P<pid>\d+)(\.wal)?$")
 
 
@@ -82,42 +87,77 @@ def _alive(pid: int) -> bool:
 
 
 def publish(ws: Workspace, staged: dict[str, Path], runs: pl.DataFrame) -> dict[str, int]:
-    """Builds the next warehouse and swaps it in. Returns row counts per loaded table."""
+    """Builds the next warehouse and swaps it in. Returns row counts per loaded table.
+
+    Any failure (a bad statement, a full disk, a directory that cannot be written) raises a
+    one-line WarehouseError, removes the half-built file and leaves the published file as it was.
+    """
     db_path = ws.db_path
     check_published(db_path)
-    sweep_leftovers(db_path)
     next_path = db_path.with_name(f".{db_path.name}.next-{os.getpid()}")
-    next_path.unlink(missing_ok=True)
+    pause = float(os.environ.get(PAUSE_ENV) or 0)
     counts: dict[str, int] = {}
+    step = "creating it"
     try:
+        sweep_leftovers(db_path)
+        _remove(next_path)
         con = duckdb.connect(str(next_path))
         try:
             for name, statement in sql_statements():
                 try:
                     con.execute(statement)
                 except duckdb.Error as err:
-                    raise WarehouseError(f"sql/{name}: {str(err).splitlines()[0]}") from None
+                    raise WarehouseError(f"sql/{name}: {_first_line(err)}") from None
             for table, target in LOADED.items():
+                step = f"loading {target}"
                 con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM read_parquet(?)",
                             [str(staged[table])])
                 counts[target] = con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
+                if pause and len(counts) == 1:
+                    time.sleep(pause)  # test hook: a crash or a reader lands mid-load
+            step = "loading audit.runs"
             con.register("runs_frame", runs.to_arrow())
             con.execute("INSERT INTO audit.runs BY NAME SELECT * FROM runs_frame")
             counts["audit.runs"] = runs.height
+            step = "writing it to disk"
             con.execute("CHECKPOINT")
         finally:
-            con.close()
+            _close_quietly(con)
         _fsync(next_path)
         os.replace(next_path, db_path)
-        _fsync(db_path.parent)
+    except duckdb.Error as err:  # IO errors of the build itself: full disk, file size limit
+        _remove(next_path)
+        raise WarehouseError(f"cannot build the warehouse next to {db_path} ({step}): {_first_line(err)}"
+                             f" — the published file is unchanged") from None
     except OSError as err:
-        next_path.unlink(missing_ok=True)
+        _remove(next_path)
         raise WarehouseError(f"cannot write the warehouse next to {db_path}: {err.strerror or err}"
                              f" — the published file is unchanged") from None
     except BaseException:
-        next_path.unlink(missing_ok=True)
+        _remove(next_path)
         raise
+    # The rename is done and visible; a failing directory sync only weakens durability.
+    with contextlib.suppress(OSError):
+        _fsync(db_path.parent)
     return counts
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
+def _close_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    """Close without masking the error that got us here (an invalidated database raises again)."""
+    with contextlib.suppress(duckdb.Error):
+        con.close()
+
+
+def _remove(next_path: Path) -> None:
+    """Delete a half-built file and its write-ahead log; never raises over the real error."""
+    for path in (next_path, next_path.with_name(next_path.name + ".wal")):
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 def _fsync(path: Path) -> None:
