@@ -7,8 +7,10 @@ Rules, strongest first, each recorded in audit.merges:
   person, unless its mentions carry two different ORCIDs: then the ORCID holders stay apart and
   only the mentions without one stay together;
 - initials-only spellings ("A. Turing") and variants ("Alan M. Turing", "Bill" for "William") join
-  only with evidence (evidence.py): the same slot of one paper on another source's list, or a
-  shared co-author;
+  a different spelling only with evidence (evidence.py): the same slot of one paper on another
+  source's list, or a shared co-author. One initials spelling is one author like a full name,
+  unless its evidence points at two different people ("Alan" and "Anne"): then each of its
+  mentions stands alone, joined only where its own evidence leads;
 - a bare single name ("Jack") identifies nobody and is never merged.
 Mentions with two different ORCIDs never end in one author, whatever chain of rules links them.
 Python work is per distinct spelling (name parsing) or per conflicting cluster, never per record.
@@ -122,11 +124,32 @@ def split_orcid_conflicts(m: pl.DataFrame, edges: pl.DataFrame, cluster: pl.Seri
             .to_series().alias("cluster"))
 
 
+def weak_name_edges(m: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """Name-key edges for initials-only spellings that no evidence ties to a fuller spelling, that
+    appear at most once per list and whose mentions carry at most one ORCID."""
+    weak = m.filter(pl.col("weak"))
+    partners = pl.concat([pairs.select(pl.col("mid_a").alias("mid"), pl.col("mid_b").alias("other")),
+                          pairs.select(pl.col("mid_b").alias("mid"), pl.col("mid_a").alias("other"))])
+    first = m.filter(pl.col("strong")).select(pl.col("mid").alias("other"),
+                                              pl.col("given").str.split(" ").list.first().alias("first"))
+    pointed = (partners.join(weak.select("mid", "name_key"), on="mid").join(first, on="other")
+               .group_by("name_key").agg(pl.col("first").n_unique().alias("n_first")))
+    orcids = weak.group_by("name_key").agg(pl.col("orcid").drop_nulls().n_unique().alias("n_orcid"))
+    twice = (weak.group_by("name_key", "record_ref").len().filter(pl.col("len") > 1)
+             .select("name_key").unique())
+    ok = (weak.join(pointed, on="name_key", how="left").join(orcids, on="name_key")
+          .join(twice, on="name_key", how="anti")
+          .filter((pl.col("n_first").fill_null(0) == 0) & ((pl.col("n_orcid") <= 1) | pl.col("orcid").is_null())))
+    return ok.select(pl.col("mid").cast(pl.UInt32).alias("idx"), (pl.lit("name:") + pl.col("name_key")).alias("key"),
+                     pl.lit("name_key").alias("kind"))
+
+
 def cluster_mentions(m: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.DataFrame]:
     """Returns every edge (with evidence links), the final cluster per mention and the evidence."""
     edges = mention_edges(m)
     strong_cluster = components(edges.select("idx", "key"), m.height)
     pairs = evidence_pairs(m, strong_cluster)
+    edges = pl.concat([edges, weak_name_edges(m, pairs)])
     key = pl.lit("ev:") + pl.col("mid_a").cast(pl.String) + "-" + pl.col("mid_b").cast(pl.String)
     linked = pl.concat([pairs.select(pl.col("mid_a").alias("idx"), key.alias("key"), pl.col("rule").alias("kind")),
                         pairs.select(pl.col("mid_b").alias("idx"), key.alias("key"), pl.col("rule").alias("kind"))])

@@ -6,7 +6,7 @@ import polars as pl
 from rapidfuzz import fuzz
 
 from .settings import (ABSTRACT_BLOCK_WORDS, ABSTRACT_FUZZY_MIN_SCORE, ABSTRACT_KEY_CHARS,
-                       ABSTRACT_MIN_CHARS, TITLE_YEAR_WINDOW)
+                       ABSTRACT_MIN_CHARS, TITLE_MIN_WORDS, TITLE_YEAR_WINDOW)
 
 EDGE_SCHEMA = {"idx": pl.UInt32, "key": pl.String, "kind": pl.String}
 
@@ -32,9 +32,14 @@ def year_windows(titled: pl.DataFrame) -> pl.DataFrame:
 def title_edges(records: pl.DataFrame) -> pl.DataFrame:
     """Records with the same folded title merge when their years fall in one window. A record
     without a year joins only a title whose years form a single window (else it cannot tell
-    which paper it is). Within a window, records naming two different arXiv ids are different
-    works that happen to share a title ("Introduction", "Editorial"): the window links nobody."""
-    titled = records.filter(pl.col("title_key").is_not_null()).select("idx", "title_key", "year", "arxiv_id")
+    which paper it is). Within a window, records naming two different arXiv ids are two
+    submissions that happen to share a title: the window links nobody. Other ids do not count:
+    a preprint and its journal version each have their own DOI, and S2 and OpenAlex often keep
+    one entry per version.
+    Titles of fewer than TITLE_MIN_WORDS words ("Introduction", "Erratum") never link alone."""
+    titled = (records.filter(pl.col("title_key").is_not_null()
+                             & (pl.col("title_key").str.count_matches(" ") >= TITLE_MIN_WORDS - 1))
+              .select("idx", "title_key", "year", "arxiv_id"))
     windows = year_windows(titled)
     per_title = windows.group_by("title_key").agg(pl.col("start").n_unique().alias("n_windows"))
     placed = (titled.join(windows, on=["title_key", "year"], how="left")

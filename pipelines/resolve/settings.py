@@ -20,6 +20,8 @@ ARXIV_DOI_PREFIX = "10.48550/arxiv."
 # Same title: years at most this far apart are one paper (a preprint and its proceedings);
 # further apart they are different works (a lecture re-given, a "revisited" paper).
 TITLE_YEAR_WINDOW = 1
+# Shorter titles ("Introduction", "Erratum", "Reply") name no particular paper.
+TITLE_MIN_WORDS = 3
 
 # Abstract keys compare this many folded characters; shorter abstracts are compared whole.
 ABSTRACT_KEY_CHARS = 200

@@ -1,0 +1,1 @@
+"""Benchmarks: long measurements that print a table and write JSON to bench/results/."""
