@@ -294,7 +294,8 @@ def plans_for_config(config: Config) -> list[Plan]:
     for a in config.authors:
         if a.author_pages and "author_pages" in on:
             pages = on["author_pages"]
-            plans += [AuthorPagePlan(u, max_pages=pages.max_pages, robots=pages.respect_robots)
+            plans += [AuthorPagePlan(u, max_pages=pages.max_pages, robots=pages.respect_robots,
+                                    conditional=True)
                       for u in a.author_pages]
         if a.arxiv and "arxiv" in on:
             s = on["arxiv"]

@@ -130,14 +130,21 @@ def read_land_rejects(ws: Workspace) -> pl.DataFrame:
     return pl.from_arrow(REJECTS.empty_table()).with_columns(pl.lit(None, pl.Datetime("us", "UTC")).alias("seen_at"))
 
 
-def _keep_rejects(ws: Workspace, rejects: list[dict]) -> None:
-    """Inputs that could not even be read are quarantined like any other; kept once each."""
+def keep_rejects(ws: Workspace, rejects: list[dict]) -> None:
+    """Inputs that could not even be read or fetched are quarantined like any other; kept once
+    per (capture, reason). A reject may carry its own `seen_at` (a failed fetch's time)."""
     if rejects:
-        new = pl.from_arrow(table_of(rejects, REJECTS)).with_columns(
-            pl.lit(datetime.now(timezone.utc), pl.Datetime("us", "UTC")).alias("seen_at"))
+        now = datetime.now(timezone.utc)
+        seen = [r.get("seen_at") or now for r in rejects]
+        rows = [{k: v for k, v in r.items() if k != "seen_at"} for r in rejects]
+        new = pl.from_arrow(table_of(rows, REJECTS)).with_columns(
+            pl.Series("seen_at", seen, pl.Datetime("us", "UTC")))
         merged = pl.concat([read_land_rejects(ws), new])
         write_parquet(merged.unique(["capture", "reason"], keep="first", maintain_order=True),
                       land_rejects_path(ws))
+
+
+_keep_rejects = keep_rejects  # the name assets/partitions.py imports
 
 
 def land_files(ws: Workspace, roots: Iterable[Path], kind: str = "file") -> LandingResult:
@@ -149,5 +156,5 @@ def land_files(ws: Workspace, roots: Iterable[Path], kind: str = "file") -> Land
                 yield reject(None, None, f"unreadable_capture: {err.strerror or err} ({path})",
                              None, stage="land") | {"capture": str(path)}
     result = land(ws, files(), kind=kind)
-    _keep_rejects(ws, result.rejects)
+    keep_rejects(ws, result.rejects)
     return result

@@ -1,0 +1,134 @@
+"""Fetch the config's live sources and land every response.
+
+A successful response becomes a capture (its URL, API keys redacted, captured at fetch time) in
+the landing zone like any saved file; an unchanged one (304, or the same bytes again) adds nothing
+that downstream stages would look at; a failed fetch becomes a quarantine row (stage "fetch") with
+the fetcher's reason and whatever body came back. Every request, good or bad, is one row of the
+fetch log (landing/fetch_log.parquet), so "what did we ask, and what did the host say" survives.
+"""
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import polars as pl
+
+from ..config import Config
+from ..http import Fetcher, FetchResult, fetch_all, plans_for_config
+from ..io import write_parquet
+from ..records import Capture, reject
+from ..workspace import Workspace
+from .landing import LandingResult, keep_rejects, land
+
+FETCH_LOG_SCHEMA = {
+    "run_id": pl.String, "url": pl.String, "final_url": pl.String, "status": pl.Int32,
+    "headers": pl.String, "fetched_at": pl.Datetime("us", "UTC"), "sha256": pl.String,
+    "bytes": pl.Int64, "error": pl.String, "attempts": pl.Int32, "unchanged": pl.Boolean,
+    "tag": pl.String,
+}
+
+
+@dataclass(frozen=True)
+class HttpCapture(Capture):
+    """A capture that carries its fetch-log facts (status, headers, error) into the manifest."""
+
+    meta: dict = field(default_factory=dict, compare=False)
+
+
+@dataclass
+class FetchStageResult:
+    requests: int = 0
+    landed: LandingResult = field(default_factory=LandingResult)
+    unchanged: int = 0  # 304s: the host said nothing changed, so nothing was landed
+    failed: list[dict] = field(default_factory=list)  # quarantine rows
+    given_up_hosts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def new(self) -> int:
+        return len(self.landed.new)
+
+
+def validator_dir(ws: Workspace) -> Path:
+    return ws.landing_dir / "http"
+
+
+def fetch_log_path(ws: Workspace) -> Path:
+    return ws.landing_dir / "fetch_log.parquet"
+
+
+def read_fetch_log(ws: Workspace) -> pl.DataFrame:
+    path = fetch_log_path(ws)
+    return pl.read_parquet(path) if path.exists() else pl.DataFrame(schema=FETCH_LOG_SCHEMA)
+
+
+def fetch_config(ws: Workspace, config: Config, run_id: str | None = None,
+                 sources: Iterable[str] | None = None, **fetcher_overrides) -> FetchStageResult:
+    """Run every plan of `config` (or of the named `sources` only) through the Fetcher and land
+    what came back. `fetcher_overrides` go to Fetcher.from_config (tests: a fake clock, a cap)."""
+    ws.ensure()
+    if sources is not None:
+        keep = set(sources)
+        config = dataclasses.replace(config, sources={n: s for n, s in config.sources.items()
+                                                      if n in keep})
+    results, given_up = asyncio.run(_fetch(config, validator_dir(ws), fetcher_overrides))
+    outcome = FetchStageResult(requests=len(results), given_up_hosts=given_up)
+    captures = []
+    for res in results:
+        if res.error is not None:
+            outcome.failed.append(quarantine_row(res))
+        elif res.unchanged or res.content is None:
+            outcome.unchanged += 1
+        else:
+            captures.append(HttpCapture(capture=res.url, content=res.content,
+                                        captured_at=res.fetched_at, sha256=res.sha256 or "",
+                                        meta={"status": res.status, "headers": res.headers}))
+    outcome.landed = land(ws, captures, kind="http")
+    keep_rejects(ws, outcome.failed)
+    append_fetch_log(ws, results, run_id)
+    return outcome
+
+
+async def _fetch(config: Config, state_dir: Path, overrides: dict) -> tuple[list[FetchResult], dict]:
+    async with Fetcher.from_config(config, state_dir, **overrides) as fetcher:
+        results = [r async for r in fetch_all(plans_for_config(config), fetcher)]
+        return results, fetcher.given_up_hosts()
+
+
+def quarantine_row(res: FetchResult) -> dict:
+    """A failed fetch as a reject; the body (an error page, HTML where JSON was due) is its payload."""
+    return reject(None, res.request.tag if res.request else None, res.error, res.content,
+                  stage="fetch") | {"capture": res.url, "seen_at": res.fetched_at}
+
+
+def append_fetch_log(ws: Workspace, results: list[FetchResult], run_id: str | None) -> None:
+    if not results:
+        return
+    rows = [{**r.log_row(), "run_id": run_id} for r in results]
+    new = pl.DataFrame(rows, schema=FETCH_LOG_SCHEMA).sort("fetched_at", "url")
+    write_parquet(pl.concat([read_fetch_log(ws), new]), fetch_log_path(ws))
+
+
+def export_landed(ws: Workspace, folder: Path) -> list[Path]:
+    """Every landed capture's bytes as a plain file (named by its sha256, modification time = its
+    capture time), so that `papertrail run --captures folder` re-ingests the same responses
+    through the same parsers without the network."""
+    from .landing import read_blob, read_manifest
+
+    manifest = read_manifest(ws).sort("captured_at", "capture")
+    written = []
+    for row in manifest.unique("sha256", keep="first", maintain_order=True).iter_rows(named=True):
+        path = folder / row["sha256"][:2] / row["sha256"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(read_blob(ws, row["sha256"]))
+        micros = (row["captured_at"] - _EPOCH) // timedelta(microseconds=1)
+        os.utime(path, ns=(micros * 1000, micros * 1000))
+        written.append(path)
+    return written
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
