@@ -1,9 +1,9 @@
-"""Stage 1: land raw captures (files, the demo corpus, later live HTTP) in the landing zone."""
+"""Stage 1: land raw captures — saved files, live sources named by the config, or the demo."""
 from pathlib import Path
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, asset
 
-from pipelines.stages.landing import land_files
+from pipelines.stages.landing import LandingResult, land_files
 from pipelines.stages.runlog import update_state
 
 from .resources import PapertrailResource
@@ -11,17 +11,26 @@ from .resources import PapertrailResource
 
 @asset(group_name="landing")
 def landed_captures(context: AssetExecutionContext, papertrail: PapertrailResource) -> MaterializeResult:
-    """Every capture stored once under its sha256, with a manifest of where and when it was seen."""
+    """Every capture and HTTP response stored once under its sha256, with a manifest of where and
+    when it was seen; failed fetches and unreadable files go to quarantine."""
     ws = papertrail.workspace
+    fetched, files = None, LandingResult()
     if papertrail.demo:
-        from pipelines.demo.corpus import write_demo_captures
-        roots = [write_demo_captures(ws.demo_dir)]
-    else:
-        roots = [Path(p) for p in papertrail.captures]
-    result = land_files(ws, roots, kind="demo" if papertrail.demo else "file")
-    update_state(ws, context.run_id, captures_seen=result.observed, captures_new=len(result.new),
-                 land_rejects=result.rejects)
-    return MaterializeResult(metadata={
-        "captures_seen": result.observed, "captures_new": len(result.new),
-        "unreadable": len(result.rejects), "inputs": MetadataValue.text(", ".join(map(str, roots))),
-    })
+        from pipelines.demo.live import land_demo
+        fetched, files = land_demo(ws, context.run_id)
+    elif papertrail.config_path:
+        from pipelines.config import load_config
+        from pipelines.stages.fetch import fetch_config
+        fetched = fetch_config(ws, load_config(papertrail.config_path), context.run_id)
+    if papertrail.captures:
+        files = land_files(ws, [Path(p) for p in papertrail.captures], kind="file")
+    seen = files.observed + (fetched.landed.observed if fetched else 0)
+    new = len(files.new) + (fetched.new if fetched else 0)
+    update_state(ws, context.run_id, captures_seen=seen, captures_new=new,
+                 unreadable=len(files.rejects), fetch_failed=len(fetched.failed) if fetched else 0)
+    metadata = {"captures_seen": seen, "captures_new": new, "unreadable": len(files.rejects)}
+    if fetched:
+        metadata.update(requests=fetched.requests, responses_landed=fetched.landed.observed,
+                        responses_new=fetched.new, not_modified=fetched.unchanged,
+                        fetch_failed=len(fetched.failed))
+    return MaterializeResult(metadata=metadata)

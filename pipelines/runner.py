@@ -38,6 +38,9 @@ def run_pipeline(ws: Workspace, captures: list[str], config_path: str | None = N
             raise ConfigError(f"--captures {path}: no such file or directory")
     if config_path and not Path(config_path).exists():
         raise ConfigError(f"--config {config_path}: no such file")
+    if config_path:  # a typo or a missing API key stops the run here, in one line, before Dagster
+        from .config import load_config
+        load_config(config_path)
     check_published(ws.db_path)  # fail before working if the target is corrupt or locked
     ws.ensure()
 

@@ -104,37 +104,57 @@ def demo_profiles() -> list[DemoProfile]:
     return profiles
 
 
-def openalex_snapshot(papers: list[DemoPaper], day: date, step: int) -> dict:
-    """An OpenAlex works list as the API returns it, with citation counts as of `day`."""
-    results = []
-    for i, paper in enumerate(papers):
-        age = max(0, day.year - paper.published_on.year)
-        cited = (i * 13) % 40 + age * (5 + i % 7) + step * (i % 5)
-        words: dict[str, list[int]] = {}
-        for pos, word in enumerate(paper.abstract.split(" ")):
-            words.setdefault(word, []).append(pos)
-        results.append({
-            "id": f"https://openalex.org/W{4100000000 + i}",
-            "doi": f"https://doi.org/10.48550/arxiv.{paper.arxiv_id}",
-            "title": paper.title, "display_name": paper.title,
-            "publication_year": paper.published_on.year,
-            "publication_date": paper.published_on.isoformat(),
-            "ids": {"openalex": f"https://openalex.org/W{4100000000 + i}"},
-            "primary_location": {"landing_page_url": f"https://arxiv.org/abs/{paper.arxiv_id}",
-                                 "source": {"display_name": "arXiv (Cornell University)"}},
-            "type": "preprint",
-            "authorships": [{"author_position": "first" if k == 0 else "middle",
-                             "author": {"id": f"https://openalex.org/A{5000000000 + PEOPLE.index(a)}",
-                                        "display_name": a, "orcid": None},
-                             "raw_author_name": a, "institutions": []}
-                            for k, a in enumerate(paper.authors)],
-            "cited_by_count": cited,
-            "counts_by_year": [{"year": y, "cited_by_count": max(0, cited // (age + 1))}
-                               for y in range(paper.published_on.year, day.year + 1)],
-            "abstract_inverted_index": words,
-        })
-    return {"meta": {"count": len(results), "db_response_time_ms": 12, "page": 1,
-                     "per_page": len(results), "groups_count": None}, "results": results}
+def demo_papers() -> list[DemoPaper]:
+    return _papers(random.Random(SEED))
+
+
+def openalex_work(paper: DemoPaper, index: int, day: date, step: int) -> dict:
+    """One OpenAlex work as the API returns it, with its citation count as of `day`. `index` is
+    the paper's place in the corpus, so a work keeps its id and count in every response."""
+    age = max(0, day.year - paper.published_on.year)
+    cited = (index * 13) % 40 + age * (5 + index % 7) + step * (index % 5)
+    words: dict[str, list[int]] = {}
+    for pos, word in enumerate(paper.abstract.split(" ")):
+        words.setdefault(word, []).append(pos)
+    return {
+        "id": f"https://openalex.org/W{4100000000 + index}",
+        "doi": f"https://doi.org/10.48550/arxiv.{paper.arxiv_id}",
+        "title": paper.title, "display_name": paper.title,
+        "publication_year": paper.published_on.year,
+        "publication_date": paper.published_on.isoformat(),
+        "ids": {"openalex": f"https://openalex.org/W{4100000000 + index}"},
+        "primary_location": {"landing_page_url": f"https://arxiv.org/abs/{paper.arxiv_id}",
+                             "source": {"display_name": "arXiv (Cornell University)"}},
+        "type": "preprint",
+        "authorships": [{"author_position": "first" if k == 0 else "middle",
+                         "author": {"id": f"https://openalex.org/{openalex_author_id(a)}",
+                                    "display_name": a, "orcid": None},
+                         "raw_author_name": a, "institutions": []}
+                        for k, a in enumerate(paper.authors)],
+        "cited_by_count": cited,
+        "counts_by_year": [{"year": y, "cited_by_count": max(0, cited // (age + 1))}
+                           for y in range(paper.published_on.year, day.year + 1)],
+        "abstract_inverted_index": words,
+    }
+
+
+def openalex_author_id(person: str) -> str:
+    return f"A{5000000000 + PEOPLE.index(person)}"
+
+
+def openalex_list(works: list[dict], next_cursor: str | None = None, count: int | None = None) -> dict:
+    """An OpenAlex list response (`meta` + `results`), as /works returns it."""
+    return {"meta": {"count": len(works) if count is None else count, "db_response_time_ms": 12,
+                     "page": None if next_cursor is not None else 1, "per_page": len(works),
+                     "next_cursor": next_cursor, "groups_count": None},
+            "results": works}
+
+
+def openalex_snapshot(papers: list[DemoPaper], day: date, step: int,
+                      indices: list[int] | None = None) -> dict:
+    """A whole OpenAlex works list with citation counts as of `day` (one capture in history)."""
+    indices = list(range(len(papers))) if indices is None else indices
+    return openalex_list([openalex_work(p, i, day, step) for p, i in zip(papers, indices)])
 
 
 def _write(path: Path, text: str, day: date) -> None:
