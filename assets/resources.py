@@ -10,8 +10,8 @@ from pipelines.workspace import Workspace
 
 
 class PapertrailResource(ConfigurableResource):
-    """Where the warehouse is and what this run ingests. With no captures and no config, the
-    built-in demo corpus is generated and ingested."""
+    """Where the warehouse is and what this run ingests: saved captures, the live sources a
+    papertrail.yaml names, or (with neither) the built-in demo, served on 127.0.0.1 and fetched."""
 
     db_path: str = Field(default_factory=lambda: os.environ.get("PAPERTRAIL_DB", "warehouse.duckdb"))
     captures: list[str] = Field(default_factory=list)
