@@ -25,6 +25,8 @@ def page_date(text: str, captured_on: date) -> tuple[date, str]:
         try:
             candidate = date(year, month, day)
         except ValueError:  # Feb 29 in a non-leap year: step back to a leap year
+            if (month, day) != (2, 29):  # "Feb 30", "Jan 0" never exist: stepping back never ends
+                raise ValueError(f"not a day of the year: {text!r}") from None
             year -= 1
             continue
         if candidate <= captured_on:
