@@ -77,7 +77,10 @@ def coauthor_pairs(mentions: pl.DataFrame, cluster: pl.Series) -> pl.DataFrame:
     co = m.filter(pl.col("strong")).select("record_ref", pl.col("mid").alias("co_mid"),
                                            pl.col("cls").alias("co_cls"), pl.col("name_key").alias("co_name"))
     seekers = m.filter(pl.col("linkable")).select("mid", "record_ref", "paper_id", "last", "given", "name_key", "cls")
-    with_co = seekers.join(co, on="record_ref").filter(pl.col("mid") != pl.col("co_mid"))
+    # One row per (person so far, co-author): a prolific pair would otherwise pair every one of
+    # their papers with every other.
+    with_co = (seekers.join(co, on="record_ref").filter(pl.col("mid") != pl.col("co_mid"))
+               .sort("mid").unique(["cls", "co_cls"], keep="first"))
     pairs = (with_co.join(with_co.select("mid", "paper_id", "last", "given", "name_key", "cls", "co_cls"),
                           on=["last", "co_cls"], suffix="_b")
              .filter((pl.col("mid") < pl.col("mid_b")) & (pl.col("paper_id") != pl.col("paper_id_b"))
