@@ -2,6 +2,7 @@
 per-run scratch state that stages of one run share."""
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime, timezone
 from pathlib import Path
@@ -66,3 +67,60 @@ def update_state(ws: Workspace, run_id: str, **values) -> dict:
     state.update(values)
     atomic_write_bytes(state_path(ws, run_id), json.dumps(state, sort_keys=True).encode())
     return state
+
+
+# --- no-op reruns ---------------------------------------------------------------------------------
+# What a publish is derived from: the parsed batches (their index), the unreadable-file rejects,
+# and the code and files that turn them into the warehouse. Same inputs -> same warehouse, so a
+# rerun that lands nothing new skips resolve, validate and publish.
+_DERIVING_CODE = ("pipelines/resolve", "pipelines/stages", "pipelines/validate", "pipelines/warehouse",
+                  "pipelines/normalize", "expectations", "sql")
+
+
+def _code_digest() -> str:
+    root = Path(__file__).resolve().parents[2]
+    digest = hashlib.sha256()
+    for folder in _DERIVING_CODE:
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".sql", ".json", ".tsv"}:
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def input_fingerprint(ws: Workspace) -> str:
+    digest = hashlib.sha256(_code_digest().encode())
+    for path in (ws.parsed_dir / "index.parquet", ws.landing_dir / "rejects.parquet"):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    return digest.hexdigest()
+
+
+def published_path(ws: Workspace) -> Path:
+    return ws.state_dir / "published.json"
+
+
+def _db_identity(ws: Workspace) -> list[int] | None:
+    try:
+        stat = ws.db_path.stat()
+    except FileNotFoundError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def mark_published(ws: Workspace, run_id: str, fingerprint: str) -> None:
+    """After a publish: which inputs the warehouse file (as it is now) was built from."""
+    atomic_write_bytes(published_path(ws), json.dumps(
+        {"fingerprint": fingerprint, "run_id": run_id, "db": _db_identity(ws)}).encode())
+
+
+def unchanged_since(ws: Workspace, fingerprint: str) -> str | None:
+    """The run id that published exactly these inputs into the current warehouse file, if any
+    (a deleted or replaced warehouse file is rebuilt)."""
+    path = published_path(ws)
+    if not path.exists():
+        return None
+    last = json.loads(path.read_text())
+    if last.get("fingerprint") == fingerprint and last.get("db") == _db_identity(ws):
+        return last.get("run_id")
+    return None
