@@ -1,0 +1,139 @@
+"""Author pages in the four layouts, ~100 KB each, from the real snapshot sample; parsed with our
+selectolax-based parsers, and the same parsers with BeautifulSoup swapped in for selectolax.
+
+The BeautifulSoup run patches `LexborHTMLParser` in each layout's htmlform module with a small
+adapter over bs4 (same `css`/`css_first`/`text`/`attributes` calls), so every field is extracted
+by the same code and only the HTML engine differs; its output is checked equal to ours.
+Run as `python -m bench.pages N [--bs4 M]`: prints one JSON line.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import random
+import time
+from datetime import date, datetime, timezone
+
+from pipelines.demo.model import DemoPaper, DemoProfile
+
+from .generate import real_records
+
+LAYOUTS = ("catalyzex", "scored_profile", "aitopics", "abstract_list")
+PAGE_BYTES = 100_000
+CAPTURED = date(2026, 6, 1)
+
+
+def _papers(rng: random.Random, records: list[dict], k: int) -> tuple[DemoPaper, ...]:
+    out = []
+    for _ in range(k):
+        rec = rng.choice(records)
+        names = [" ".join(p for p in (parts[1], parts[0]) if p) for parts in rec["authors_parsed"]][:8]
+        day = date(rng.randint(2019, 2025), rng.randint(1, 12), rng.randint(1, 28))
+        topic = (rec.get("categories") or "cs.LG").split()[0]
+        out.append(DemoPaper(
+            title=" ".join(rec["title"].split()), abstract=" ".join(rec["abstract"].split()), published_on=day,
+            topic=topic, authors=tuple(names) or ("Anonymous Author",), venue=f"arXiv.org {topic}",
+            has_code=rng.random() < 0.3, page_count=rng.choice((None, 9, 12, 24)),
+            arxiv_id=f"{day:%y%m}.{rng.randint(10000, 99999)}"))
+    return tuple(out)
+
+
+def pages(n: int, seed: int = 6):
+    """(layout, html) for n pages, ~PAGE_BYTES each, the same for the same n and seed."""
+    records = real_records()
+    renderers = {name: importlib.import_module(f"pipelines.sources.{name}.render") for name in LAYOUTS}
+    per_paper: dict[str, float] = {}
+    for i in range(n):
+        rng = random.Random(seed * 7_919 + i)
+        layout = LAYOUTS[i % 4]
+        if layout not in per_paper:  # calibrate papers per page once per layout
+            probe = DemoProfile(name="Probe Person", layout=layout, papers=_papers(rng, records, 20))
+            per_paper[layout] = len(renderers[layout].render_html(probe, CAPTURED)) / 20
+        k = max(1, int(PAGE_BYTES / per_paper[layout]))
+        mine = _papers(rng, records, k)
+        name = mine[0].authors[0]
+        if layout == "aitopics" and " " in name:
+            first, last = name.rsplit(" ", 1)
+            name = f"{last}, {first}"
+        profile = DemoProfile(name=name, layout=layout, papers=mine, h_index=rng.randint(1, 80),
+                              paper_count=k + 5, citation_count=rng.randint(10, 90_000),
+                              main_topic=mine[0].topic,
+                              extra={"novelty_pct": "61"} if layout == "scored_profile" else {})
+        yield layout, renderers[layout].render_html(profile, CAPTURED)
+
+
+class _Soup:
+    """The slice of selectolax's Node API the layout parsers use, over a bs4 tag."""
+
+    def __init__(self, tag):
+        self._tag = tag
+
+    def css(self, selector: str) -> list["_Soup"]:
+        return [_Soup(t) for t in self._tag.select(selector)]
+
+    def css_first(self, selector: str):
+        found = self._tag.select_one(selector)
+        return _Soup(found) if found is not None else None
+
+    def text(self, deep: bool = True, separator: str = "", strip: bool = False) -> str:
+        if not deep:
+            return "".join(s for s in self._tag.find_all(string=True, recursive=False))
+        return self._tag.get_text(separator, strip=strip)
+
+    @property
+    def attributes(self) -> dict:
+        return {k: " ".join(v) if isinstance(v, list) else v for k, v in self._tag.attrs.items()}
+
+    @property
+    def html(self) -> str:
+        return str(self._tag)
+
+
+def soup_parser(text: str) -> _Soup:
+    from bs4 import BeautifulSoup
+    return _Soup(BeautifulSoup(text, "lxml"))
+
+
+def use_bs4() -> None:
+    for name in LAYOUTS:
+        module = importlib.import_module(f"pipelines.sources.{name}.htmlform")
+        module.LexborHTMLParser = soup_parser
+
+
+def parse_all(docs: list[tuple[str, str]]) -> tuple[float, list]:
+    from pipelines.records import Capture
+    from pipelines.sources.registry import parse_capture
+
+    when = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    captures = [Capture(f"page-{i}.html", html.encode(), when) for i, (_, html) in enumerate(docs)]
+    started = time.perf_counter()
+    batches = [parse_capture(c) for c in captures]
+    return time.perf_counter() - started, batches
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("n", type=int)
+    ap.add_argument("--bs4", type=int, default=0, help="also parse the first M pages with BeautifulSoup")
+    args = ap.parse_args()
+    docs = list(pages(args.n))
+    size = sum(len(html.encode()) for _, html in docs) / len(docs)
+    seconds, ours = parse_all(docs)
+    papers = sum(len(b.papers) for b in ours)
+    rejects = sum(len(b.rejects) for b in ours)
+    out = {"pages": args.n, "mean_kb": round(size / 1000, 1), "seconds": seconds,
+           "pages_per_s": args.n / seconds, "papers": papers, "rejects": rejects,
+           "formats": sorted({b.format for b in ours})}
+    if args.bs4:
+        subset = docs[:args.bs4]
+        ref = [(b.papers, b.profiles) for b in ours[:args.bs4]]
+        use_bs4()
+        bs_seconds, theirs = parse_all(subset)
+        out.update(bs4_pages=len(subset), bs4_seconds=bs_seconds, bs4_pages_per_s=len(subset) / bs_seconds,
+                   bs4_same_records=ref == [(b.papers, b.profiles) for b in theirs])
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
