@@ -13,6 +13,7 @@ from ..errors import BinaryCapture, EmptyCapture
 from ..records import Capture
 
 HEAD_CHARS = 8192
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b)
 
 
 def decode(capture: Capture) -> str:
@@ -26,7 +27,7 @@ def decode(capture: Capture) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     sample = data[:4096]
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))  # C speed, not a genexpr
     if b"\x00" in sample or controls > len(sample) // 20:
         raise BinaryCapture(
             f"{capture.capture}: binary content ({controls} control bytes in the first "
