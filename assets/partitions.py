@@ -16,6 +16,7 @@ import dataclasses
 import re
 from datetime import datetime, timezone
 
+from filelock import FileLock
 from dagster import (BackfillPolicy, In, Nothing, OpExecutionContext, Out,
                      StaticPartitionsDefinition, graph_asset, op)
 
@@ -39,6 +40,13 @@ def pool_for(source: str) -> str:
     return "host_" + re.sub(r"[^a-z0-9]+", "_", host_key(base)) if base else "host_author_pages"
 
 
+def landing_lock(ws: Workspace) -> FileLock:
+    """The landing manifest and a run's state file are read-modify-write: the fetch ops of one
+    run (separate processes under the multiprocess executor) take turns writing them."""
+    ws.ensure()
+    return FileLock(ws.data_dir / ".landing.lock", timeout=600)
+
+
 def fetch_source(ws: Workspace, config: Config, source: str) -> dict[str, int]:
     """Fetch what the config's tracked authors need from one source and land it. Returns counts."""
     from pipelines.http import Fetcher, fetch_all, plans_for_config
@@ -53,15 +61,16 @@ def fetch_source(ws: Workspace, config: Config, source: str) -> dict[str, int]:
             return [r async for r in fetch_all(plans_for_config(only), fetcher)]
 
     results = asyncio.run(run())
-    items: list[Capture | dict] = []
-    for res in results:
-        if res.ok and res.content is not None:
-            items.append(Capture(capture=res.url, content=res.content, captured_at=res.fetched_at))
-        elif not res.unchanged:
-            items.append(reject(None, source, res.error or f"HTTP {res.status}", None,
-                                stage="fetch") | {"capture": res.url})
-    landed = land(ws, items, kind="http")
-    _keep_rejects(ws, landed.rejects)
+    with landing_lock(ws):
+        items: list[Capture | dict] = []
+        for res in results:
+            if res.ok and res.content is not None:
+                items.append(Capture(capture=res.url, content=res.content, captured_at=res.fetched_at))
+            elif not res.unchanged:
+                items.append(reject(None, source, res.error or f"HTTP {res.status}", None,
+                                    stage="fetch") | {"capture": res.url})
+        landed = land(ws, items, kind="http")
+        _keep_rejects(ws, landed.rejects)
     return {"requests": len(results), "landed": landed.observed, "failed": len(landed.rejects)}
 
 
@@ -82,7 +91,8 @@ def _fetch_op(source: str):
             return
         ws = papertrail.workspace
         counts = fetch_source(ws, load_config(papertrail.config_path), source)
-        update_state(ws, context.run_id, **{f"fetch_{source}": counts})
+        with landing_lock(ws):
+            update_state(ws, context.run_id, **{f"fetch_{source}": counts})
         context.log.info(f"{source}: {counts}")
     return fetch
 

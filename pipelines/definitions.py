@@ -1,5 +1,6 @@
 """The Dagster code location: every stage's assets, checks, resources, jobs, schedules, sensors."""
-from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
+from dagster import (AssetSelection, Definitions, define_asset_job, in_process_executor,
+                     multiprocess_executor)
 
 from assets.landing import landed_captures
 from assets.parse import parsed_records
@@ -18,8 +19,10 @@ ALL_ASSETS = [landed_captures, parsed_records, resolved_tables, validated_tables
 
 refresh_job = define_asset_job("refresh", selection=AssetSelection.assets(*ALL_ASSETS),
                                executor_def=in_process_executor)
+# One process per source's fetch op: hosts are fetched side by side, each within its pool.
 fetch_sources_job = define_asset_job("fetch_sources", selection=AssetSelection.assets(source_captures),
-                                     partitions_def=source_partitions)
+                                     partitions_def=source_partitions,
+                                     executor_def=multiprocess_executor.configured({"max_concurrent": 4}))
 
 defs = Definitions(
     assets=[*ALL_ASSETS, source_captures],
