@@ -18,7 +18,7 @@ from .helpers import rows
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+PG_BINS = sorted(Path("/usr/lib/postgresql").glob("*/bin"))  # Debian keeps them off PATH
 
 
 def _free_port() -> int:
@@ -36,8 +36,9 @@ def _as_user(cmd: list[str]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def postgres():
-    initdb = shutil.which("initdb") or str(PG_BIN / "initdb")
-    pg_ctl = shutil.which("pg_ctl") or str(PG_BIN / "pg_ctl")
+    pg_bin = PG_BINS[-1] if PG_BINS else Path("/nonexistent")
+    initdb = shutil.which("initdb") or str(pg_bin / "initdb")
+    pg_ctl = shutil.which("pg_ctl") or str(pg_bin / "pg_ctl")
     if not Path(initdb).exists():
         pytest.skip("PostgreSQL is not installed (apt-get install postgresql; .ci/run tries)")
     # Not under pytest's tmp dir: its 0700 parents keep the postgres user out.

@@ -62,5 +62,5 @@ def date_parts(parts: list | None) -> tuple[date | None, str | None]:
         if month:
             return date(int(year), int(month), 1), "month"
         return date(int(year), 1, 1), "year"
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # [["2200000000"]] overflows C int
         return None, None
