@@ -6,13 +6,11 @@ Dagster pool named after the host it talks to, so that across all runs at most `
 (dagster.yaml: 1) steps talk to a host at a time, however many runs the schedules, the sensor and
 people start; within a step the Fetcher keeps each host's published pace.
 
-The fetch itself is the http layer (plans for the config's tracked authors, filtered to the
-source) landing every response in the landing zone; a failed fetch is quarantined with its error.
+The fetch itself is the fetch stage (pipelines.stages.fetch) restricted to the source: every
+response lands in the landing zone, a failed fetch is quarantined with its error.
 The next `refresh` run's parse step picks up whatever landed (parse works on anything pending).
 """
 
-import asyncio
-import dataclasses
 import re
 from datetime import datetime, timezone
 
@@ -21,7 +19,6 @@ from dagster import (BackfillPolicy, In, Nothing, OpExecutionContext, Out,
                      StaticPartitionsDefinition, graph_asset, op)
 
 from pipelines.config import SOURCES, Config, host_key, load_config
-from pipelines.records import Capture, reject
 from pipelines.stages.runlog import read_state, update_state
 from pipelines.workspace import Workspace
 
@@ -41,37 +38,22 @@ def pool_for(source: str) -> str:
 
 
 def landing_lock(ws: Workspace) -> FileLock:
-    """The landing manifest and a run's state file are read-modify-write: the fetch ops of one
-    run (separate processes under the multiprocess executor) take turns writing them."""
+    """A run's state file is read-modify-write: the fetch ops of one run (separate processes
+    under the multiprocess executor) take turns writing it. The fetch stage takes the same lock
+    around the landing manifest."""
     ws.ensure()
     return FileLock(ws.data_dir / ".landing.lock", timeout=600)
 
 
-def fetch_source(ws: Workspace, config: Config, source: str) -> dict[str, int]:
-    """Fetch what the config's tracked authors need from one source and land it. Returns counts."""
-    from pipelines.http import Fetcher, fetch_all, plans_for_config
-    from pipelines.stages.landing import _keep_rejects, land
+def fetch_source(ws: Workspace, config: Config, source: str, run_id: str | None = None) -> dict[str, int]:
+    """Fetch what the config's tracked authors need from one source and land it (the fetch
+    stage, restricted to that source). Returns counts."""
+    from pipelines.stages.fetch import fetch_config
 
     if source not in config.sources or not config.sources[source].enabled:
         return {"requests": 0, "landed": 0, "failed": 0}
-    only = dataclasses.replace(config, sources={source: config.sources[source]})
-
-    async def run() -> list:
-        async with Fetcher.from_config(only, state_dir=ws.state_dir / "http") as fetcher:
-            return [r async for r in fetch_all(plans_for_config(only), fetcher)]
-
-    results = asyncio.run(run())
-    with landing_lock(ws):
-        items: list[Capture | dict] = []
-        for res in results:
-            if res.ok and res.content is not None:
-                items.append(Capture(capture=res.url, content=res.content, captured_at=res.fetched_at))
-            elif not res.unchanged:
-                items.append(reject(None, source, res.error or f"HTTP {res.status}", None,
-                                    stage="fetch") | {"capture": res.url})
-        landed = land(ws, items, kind="http")
-        _keep_rejects(ws, landed.rejects)
-    return {"requests": len(results), "landed": landed.observed, "failed": len(landed.rejects)}
+    result = fetch_config(ws, config, run_id, sources=[source])  # HTTP in parallel, landing in turns
+    return {"requests": result.requests, "landed": result.landed.observed, "failed": len(result.failed)}
 
 
 def _selected(context: OpExecutionContext) -> list[str]:
@@ -90,7 +72,7 @@ def _fetch_op(source: str):
             context.log.info("no config (PAPERTRAIL_CONFIG / config_path): nothing to fetch")
             return
         ws = papertrail.workspace
-        counts = fetch_source(ws, load_config(papertrail.config_path), source)
+        counts = fetch_source(ws, load_config(papertrail.config_path), source, context.run_id)
         with landing_lock(ws):
             update_state(ws, context.run_id, **{f"fetch_{source}": counts})
         context.log.info(f"{source}: {counts}")

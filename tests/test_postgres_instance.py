@@ -136,7 +136,7 @@ def test_pipeline_on_a_postgres_instance_with_parallel_steps(postgres, tmp_path,
                     pids.add(event.pid)
                 elif event.event_type_value == "STEP_SUCCESS":
                     spans[event.step_key][1] = record.timestamp
-    assert len(spans) == 2 and len(pids) == 2  # one process per source step
+    assert len(spans) == 5 and len(pids) == 5  # one process per source step (unselected: no-ops)
     arxiv, pages = spans["source_captures.fetch_arxiv"], spans["source_captures.fetch_author_pages"]
     assert arxiv[0] < pages[1] and pages[0] < arxiv[1], "steps of different hosts overlap"
     assert rows(db, "SELECT title FROM core.papers WHERE arxiv_id = '2401.00001'") == \

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import polars as pl
+from filelock import FileLock
 
 from ..config import Config
 from ..http import Fetcher, FetchResult, fetch_all, plans_for_config
@@ -87,9 +88,12 @@ def fetch_config(ws: Workspace, config: Config, run_id: str | None = None,
             captures.append(HttpCapture(capture=res.url, content=res.content,
                                         captured_at=res.fetched_at, sha256=res.sha256 or "",
                                         meta={"status": res.status, "headers": res.headers}))
-    outcome.landed = land(ws, captures, kind="http")
-    keep_rejects(ws, outcome.failed)
-    append_fetch_log(ws, results, run_id)
+    # The manifest, rejects and fetch log are read-modify-write; fetches of several sources may
+    # run in parallel processes (assets/partitions.py), so they take turns here.
+    with FileLock(ws.data_dir / ".landing.lock", timeout=600):
+        outcome.landed = land(ws, captures, kind="http")
+        keep_rejects(ws, outcome.failed)
+        append_fetch_log(ws, results, run_id)
     return outcome
 
 
