@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +65,9 @@ def run_pipeline(ws: Workspace, captures: list[str], config_path: str | None = N
     return Outcome(False, message=message, run_id=result.run_id)
 
 
+_OURS = {"PapertrailError", "WarehouseError", "ConfigError", "ParseError"}
+
+
 def failure_message(result) -> str:
     """One line: the blocking checks that failed, else the first step error."""
     failed_checks = [e.check_name for e in result.get_asset_check_evaluations()
@@ -74,10 +78,11 @@ def failure_message(result) -> str:
     for event in result.get_step_failure_events():
         error = event.step_failure_data.error
         cause = error
-        while cause is not None and cause.cause is not None and "PapertrailError" not in cause.cls_name \
-                and cause.cls_name not in {"WarehouseError", "ConfigError", "ParseError"}:
+        while cause is not None and cause.cause is not None and cause.cls_name not in _OURS:
             cause = cause.cause
         text = (cause or error).message.strip().splitlines()[0]
+        if (cause or error).cls_name in _OURS:  # our messages are whole sentences already
+            return re.sub(r"^[\w.]+: ", "", text)
         return f"step {event.step_key} failed: {text}"
     return "the run failed (see the Dagster UI for the run's logs)"
 
