@@ -22,7 +22,7 @@ CREATE TABLE audit.runs (
     run_id           VARCHAR PRIMARY KEY,
     started_at       TIMESTAMPTZ NOT NULL,
     finished_at      TIMESTAMPTZ,
-    status           VARCHAR NOT NULL,      -- success | failed | blocked
+    status           VARCHAR NOT NULL,      -- success | unchanged | failed | blocked
     rows_in          BIGINT,                -- records parsed from this run's new captures
     rows_loaded      BIGINT,
     rows_quarantined BIGINT,

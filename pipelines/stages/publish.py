@@ -8,12 +8,7 @@ copying gigabytes would cost more than the run saved.
 """
 from __future__ import annotations
 
-import os
-import shutil
-
-import duckdb
-
-from ..warehouse.publish import LOADED, check_published, publish, sweep_leftovers
+from ..warehouse.publish import LOADED, publish, replace_runs
 from ..workspace import Workspace
 from .resolve import crosswalk_path, staging_path
 from .runlog import (input_fingerprint, mark_published, read_runs, read_state, record_run, run_row,
@@ -57,28 +52,6 @@ def record_unchanged_run(ws: Workspace, run_id: str) -> str:
                            message=f"nothing new since run {since}; nothing republished"))
     if not ws.db_path.exists() or ws.db_path.stat().st_size > APPEND_BYTES:
         return "deferred"
-    _append_runs(ws)
+    replace_runs(ws.db_path, read_runs(ws))
     mark_published(ws, since, state["fingerprint"])  # same content, new file identity
     return "appended"
-
-
-def _append_runs(ws: Workspace) -> None:
-    """audit.runs := the run log, in a copy of the warehouse renamed over it (readers never see
-    a half-written file, as with publish)."""
-    db_path = ws.db_path
-    check_published(db_path)
-    sweep_leftovers(db_path)
-    next_path = db_path.with_name(f".{db_path.name}.next-{os.getpid()}")
-    try:
-        shutil.copyfile(db_path, next_path)
-        con = duckdb.connect(str(next_path))
-        try:
-            con.register("runs_frame", read_runs(ws).to_arrow())
-            con.execute("DELETE FROM audit.runs")
-            con.execute("INSERT INTO audit.runs BY NAME SELECT * FROM runs_frame")
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        os.replace(next_path, db_path)
-    finally:
-        next_path.unlink(missing_ok=True)

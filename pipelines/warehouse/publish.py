@@ -7,8 +7,10 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import time
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 import polars as pl
@@ -86,49 +88,26 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def publish(ws: Workspace, staged: dict[str, Path], runs: pl.DataFrame) -> dict[str, int]:
-    """Builds the next warehouse and swaps it in. Returns row counts per loaded table.
-
-    Any failure (a bad statement, a full disk, a directory that cannot be written) raises a
-    one-line WarehouseError, removes the half-built file and leaves the published file as it was.
-    """
-    db_path = ws.db_path
+@contextlib.contextmanager
+def _swapped_in(db_path: Path) -> Iterator[tuple[Path, dict]]:
+    """Yields the path of the next warehouse file and a progress dict whose "step" names what is
+    being done. When the body returns, the file is fsynced and renamed over `db_path`. Any
+    failure (a bad statement, a full disk, a directory that cannot be written) raises a one-line
+    WarehouseError, removes the half-built file and leaves the published file as it was."""
     check_published(db_path)
     next_path = db_path.with_name(f".{db_path.name}.next-{os.getpid()}")
-    pause = float(os.environ.get(PAUSE_ENV) or 0)
-    counts: dict[str, int] = {}
-    step = "creating it"
+    progress = {"step": "creating it"}
     try:
         sweep_leftovers(db_path)
         _remove(next_path)
-        con = duckdb.connect(str(next_path))
-        try:
-            for name, statement in sql_statements():
-                try:
-                    con.execute(statement)
-                except duckdb.Error as err:
-                    raise WarehouseError(f"sql/{name}: {_first_line(err)}") from None
-            for table, target in LOADED.items():
-                step = f"loading {target}"
-                con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM read_parquet(?)",
-                            [str(staged[table])])
-                counts[target] = con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
-                if pause and len(counts) == 1:
-                    time.sleep(pause)  # test hook: a crash or a reader lands mid-load
-            step = "loading audit.runs"
-            con.register("runs_frame", runs.to_arrow())
-            con.execute("INSERT INTO audit.runs BY NAME SELECT * FROM runs_frame")
-            counts["audit.runs"] = runs.height
-            step = "writing it to disk"
-            con.execute("CHECKPOINT")
-        finally:
-            _close_quietly(con)
+        yield next_path, progress
+        progress["step"] = "writing it to disk"
         _fsync(next_path)
         os.replace(next_path, db_path)
     except duckdb.Error as err:  # IO errors of the build itself: full disk, file size limit
         _remove(next_path)
-        raise WarehouseError(f"cannot build the warehouse next to {db_path} ({step}): {_first_line(err)}"
-                             f" — the published file is unchanged") from None
+        raise WarehouseError(f"cannot build the warehouse next to {db_path} ({progress['step']}): "
+                             f"{_first_line(err)} — the published file is unchanged") from None
     except OSError as err:
         _remove(next_path)
         raise WarehouseError(f"cannot write the warehouse next to {db_path}: {err.strerror or err}"
@@ -139,7 +118,55 @@ def publish(ws: Workspace, staged: dict[str, Path], runs: pl.DataFrame) -> dict[
     # The rename is done and visible; a failing directory sync only weakens durability.
     with contextlib.suppress(OSError):
         _fsync(db_path.parent)
+
+
+def publish(ws: Workspace, staged: dict[str, Path], runs: pl.DataFrame) -> dict[str, int]:
+    """Builds the next warehouse from staging Parquet and sql/ and swaps it in. Returns row
+    counts per loaded table."""
+    pause = float(os.environ.get(PAUSE_ENV) or 0)
+    counts: dict[str, int] = {}
+    with _swapped_in(ws.db_path) as (next_path, progress):
+        con = duckdb.connect(str(next_path))
+        try:
+            for name, statement in sql_statements():
+                try:
+                    con.execute(statement)
+                except duckdb.Error as err:
+                    raise WarehouseError(f"sql/{name}: {_first_line(err)}") from None
+            for table, target in LOADED.items():
+                progress["step"] = f"loading {target}"
+                con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM read_parquet(?)",
+                            [str(staged[table])])
+                counts[target] = con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
+                if pause and len(counts) == 1:
+                    time.sleep(pause)  # test hook: a crash or a reader lands mid-load
+            _load_runs(con, runs, progress)
+            counts["audit.runs"] = runs.height
+        finally:
+            _close_quietly(con)
     return counts
+
+
+def replace_runs(db_path: Path, runs: pl.DataFrame) -> None:
+    """audit.runs := `runs`, in a copy of the published warehouse swapped in like a publish (for
+    runs that changed nothing else, where a rebuild would be wasted work)."""
+    with _swapped_in(db_path) as (next_path, progress):
+        progress["step"] = "copying it"
+        shutil.copyfile(db_path, next_path)
+        con = duckdb.connect(str(next_path))
+        try:
+            con.execute("DELETE FROM audit.runs")
+            _load_runs(con, runs, progress)
+        finally:
+            _close_quietly(con)
+
+
+def _load_runs(con: duckdb.DuckDBPyConnection, runs: pl.DataFrame, progress: dict) -> None:
+    progress["step"] = "loading audit.runs"
+    con.register("runs_frame", runs.to_arrow())
+    con.execute("INSERT INTO audit.runs BY NAME SELECT * FROM runs_frame")
+    progress["step"] = "writing it to disk"
+    con.execute("CHECKPOINT")
 
 
 def _first_line(err: BaseException) -> str:
