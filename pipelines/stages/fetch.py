@@ -17,14 +17,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import polars as pl
-from filelock import FileLock
 
 from ..config import Config
 from ..http import Fetcher, FetchResult, fetch_all, plans_for_config
 from ..io import write_parquet
 from ..records import Capture, reject
 from ..workspace import Workspace
-from .landing import LandingResult, keep_rejects, land
+from .landing import LandingResult, keep_rejects, land, landing_lock
 
 FETCH_LOG_SCHEMA = {
     "run_id": pl.String, "url": pl.String, "final_url": pl.String, "status": pl.Int32,
@@ -88,9 +87,7 @@ def fetch_config(ws: Workspace, config: Config, run_id: str | None = None,
             captures.append(HttpCapture(capture=res.url, content=res.content,
                                         captured_at=res.fetched_at, sha256=res.sha256 or "",
                                         meta={"status": res.status, "headers": res.headers}))
-    # The manifest, rejects and fetch log are read-modify-write; fetches of several sources may
-    # run in parallel processes (assets/partitions.py), so they take turns here.
-    with FileLock(ws.data_dir / ".landing.lock", timeout=600):
+    with landing_lock(ws):  # source fetches may run in parallel processes (assets/partitions.py)
         outcome.landed = land(ws, captures, kind="http")
         keep_rejects(ws, outcome.failed)
         append_fetch_log(ws, results, run_id)

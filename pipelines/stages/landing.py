@@ -17,6 +17,7 @@ from typing import Iterable
 
 import polars as pl
 import pyarrow as pa
+from filelock import FileLock
 
 from ..io import atomic_write_bytes, write_parquet
 from ..records import REJECTS, Capture, reject, table_of
@@ -227,6 +228,13 @@ def keep_rejects(ws: Workspace, rejects: list[dict]) -> None:
 _keep_rejects = keep_rejects  # the name assets/partitions.py imports
 
 
+def landing_lock(ws: Workspace) -> FileLock:
+    """The manifest, rejects and fetch log are read-modify-write files; runs or steps in other
+    processes (parallel source fetches, a sensor-started run) take turns on them."""
+    ws.ensure()
+    return FileLock(ws.data_dir / ".landing.lock", timeout=600)
+
+
 def land_files(ws: Workspace, roots: Iterable[Path], kind: str = "file") -> LandingResult:
     def files() -> Iterable[Capture | LargeFile | dict]:
         for path in iter_capture_files(roots, skip=ws.data_dir):
@@ -235,6 +243,7 @@ def land_files(ws: Workspace, roots: Iterable[Path], kind: str = "file") -> Land
             except OSError as err:
                 yield reject(None, None, f"unreadable_capture: {err.strerror or err} ({path})",
                              None, stage="land") | {"capture": str(path)}
-    result = land(ws, files(), kind=kind)
-    keep_rejects(ws, result.rejects)
+    with landing_lock(ws):
+        result = land(ws, files(), kind=kind)
+        keep_rejects(ws, result.rejects)
     return result
