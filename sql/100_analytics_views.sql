@@ -72,11 +72,13 @@ CREATE OR REPLACE VIEW analytics.author_timeline AS
 WITH ap AS (
     SELECT ap.author_id, p.paper_id, p.year, p.primary_topic,
            coalesce(c.citation_count, 0) AS cites,
-           EXISTS (SELECT 1 FROM core.authorships s
-                   WHERE s.paper_id = ap.paper_id AND s.author_id = ap.author_id AND s.position = 1) AS is_first
+           f.author_id IS NOT NULL AS is_first
     FROM analytics.author_papers ap
     JOIN core.papers p ON p.paper_id = ap.paper_id
     LEFT JOIN analytics.citation_counts c ON c.paper_id = ap.paper_id
+    -- (paper_id, position) is a key: at most one first author per paper, so no row doubles
+    LEFT JOIN core.authorships f
+           ON f.paper_id = ap.paper_id AND f.author_id = ap.author_id AND f.position = 1
     WHERE p.year IS NOT NULL
 ), per_year AS (
     SELECT author_id, year, count(*) AS papers, count(*) FILTER (WHERE is_first) AS first_author_papers,
