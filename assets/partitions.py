@@ -1,4 +1,4 @@
-"""Fetching partitioned by source, for backfills and the weekly citation snapshot.
+"""Fetching partitioned by source (backfills, the weekly citation snapshot) and by tracked author.
 
 `source_captures` is one asset partitioned by source. A backfill over any set of sources is ONE
 run (BackfillPolicy.single_run), not one run per source. Inside, every source is its own op in a
@@ -9,16 +9,24 @@ people start; within a step the Fetcher keeps each host's published pace.
 The fetch itself is the fetch stage (pipelines.stages.fetch) restricted to the source: every
 response lands in the landing zone, a failed fetch is quarantined with its error.
 The next `refresh` run's parse step picks up whatever landed (parse works on anything pending).
+
+`author_captures` is the same fetch partitioned by tracked author (dynamic partitions named
+after the config's authors, kept in step with the config by the `tracked_authors` sensor). A
+backfill over N authors is again ONE run: one op per source, in that source's host pool, fetches
+every selected author in turn, so the per-author counts are exact.
 """
 
+import dataclasses
 import re
+from collections.abc import Iterable
 from datetime import datetime, timezone
 
 from filelock import FileLock
-from dagster import (BackfillPolicy, In, Nothing, OpExecutionContext, Out,
-                     StaticPartitionsDefinition, graph_asset, op)
+from dagster import (BackfillPolicy, DynamicPartitionsDefinition, In, MetadataValue, Nothing,
+                     OpExecutionContext, Out, StaticPartitionsDefinition, graph_asset, op)
 
 from pipelines.config import SOURCES, Config, host_key, load_config
+from pipelines.errors import ConfigError
 from pipelines.stages.runlog import read_state, update_state
 from pipelines.workspace import Workspace
 
@@ -29,6 +37,10 @@ SOURCE_ORDER = ("author_pages", "arxiv", "crossref", "openalex", "semantic_schol
 CITATION_SOURCES = ("crossref", "openalex", "semantic_scholar")
 assert set(SOURCE_ORDER) == set(SOURCES), "a new source needs a place in SOURCE_ORDER"
 source_partitions = StaticPartitionsDefinition(list(SOURCE_ORDER))
+# Dynamic, not static: the tracked authors are known only once a config is read, and they change.
+AUTHOR_PARTITIONS = "tracked_authors"
+author_partitions = DynamicPartitionsDefinition(name=AUTHOR_PARTITIONS)
+ZERO = {"requests": 0, "landed": 0, "failed": 0}
 
 
 def pool_for(source: str) -> str:
@@ -51,9 +63,31 @@ def fetch_source(ws: Workspace, config: Config, source: str, run_id: str | None 
     from pipelines.stages.fetch import fetch_config
 
     if source not in config.sources or not config.sources[source].enabled:
-        return {"requests": 0, "landed": 0, "failed": 0}
+        return dict(ZERO)
     result = fetch_config(ws, config, run_id, sources=[source])  # HTTP in parallel, landing in turns
     return {"requests": result.requests, "landed": result.landed.observed, "failed": len(result.failed)}
+
+
+def author_keys(config: Config) -> list[str]:
+    """The partition keys of a config's tracked authors: their names, in config order, once each."""
+    return list(dict.fromkeys(a.name for a in config.authors))
+
+
+def for_authors(config: Config, names: Iterable[str]) -> Config:
+    """The config restricted to the named authors; a name it does not track is an error (a stale
+    partition of an author since removed from the config)."""
+    names = list(names)
+    missing = sorted(set(names) - set(author_keys(config)))
+    if missing:
+        raise ConfigError(f"{config.path}: does not track {', '.join(map(repr, missing))} "
+                          f"(author partitions are the config's authors)")
+    return dataclasses.replace(config, authors=tuple(a for a in config.authors if a.name in names))
+
+
+def fetch_authors(ws: Workspace, config: Config, names: Iterable[str], source: str,
+                  run_id: str | None = None) -> dict[str, dict[str, int]]:
+    """One source's fetch for each named author in turn: {author: counts}."""
+    return {name: fetch_source(ws, for_authors(config, [name]), source, run_id) for name in names}
 
 
 def _selected(context: OpExecutionContext) -> list[str]:
@@ -94,6 +128,50 @@ def fetched_summary(context: OpExecutionContext, papertrail: PapertrailResource)
     })
 
 
+def _author_fetch_op(source: str):
+    @op(name=f"fetch_{source}_by_author", pool=pool_for(source), out=Out(Nothing),
+        description=f"Fetch {SOURCES[source].label} for the selected authors (pool {pool_for(source)})")
+    def fetch(context: OpExecutionContext, papertrail: PapertrailResource) -> None:
+        if not papertrail.config_path:
+            raise ConfigError("author_captures needs a config (PAPERTRAIL_CONFIG or the resource's "
+                              "config_path): its partitions are the config's tracked authors")
+        ws = papertrail.workspace
+        counts = fetch_authors(ws, load_config(papertrail.config_path), context.partition_keys,
+                               source, context.run_id)
+        with landing_lock(ws):
+            update_state(ws, context.run_id, **{f"authors_{source}": counts})
+    return fetch
+
+
+AUTHOR_FETCH_OPS = {source: _author_fetch_op(source) for source in SOURCE_ORDER}
+
+
+@op(ins={f"after_{s}": In(Nothing) for s in SOURCE_ORDER}, out=Out(Nothing))
+def fetched_for_authors(context: OpExecutionContext, papertrail: PapertrailResource) -> None:
+    state = read_state(papertrail.workspace, context.run_id)
+    per_author = {name: dict(ZERO) for name in context.partition_keys}
+    for source in SOURCE_ORDER:
+        for name, counts in state.get(f"authors_{source}", {}).items():
+            for key, n in counts.items():
+                per_author[name][key] += n
+    table = "\n".join(f"| {name} | {c['requests']} | {c['landed']} | {c['failed']} |"
+                      for name, c in per_author.items())
+    context.add_output_metadata({
+        "authors": len(per_author),
+        **{key: sum(c[key] for c in per_author.values()) for key in ZERO},
+        "per_author": MetadataValue.json(per_author),
+        "table": MetadataValue.md("| author | requests | landed | failed |\n|---|---:|---:|---:|\n" + table),
+        "fetched_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    })
+
+
+@graph_asset(group_name="fetch", partitions_def=author_partitions,
+             backfill_policy=BackfillPolicy.single_run())
+def author_captures():
+    """Responses of the selected tracked authors' sources in the landing zone, partitioned by author."""
+    return fetched_for_authors(**{f"after_{s}": AUTHOR_FETCH_OPS[s]() for s in SOURCE_ORDER})
+
+
 @graph_asset(group_name="fetch", partitions_def=source_partitions,
              backfill_policy=BackfillPolicy.single_run())
 def source_captures():
@@ -101,5 +179,6 @@ def source_captures():
     return fetched_summary(**{f"after_{s}": FETCH_OPS[s]() for s in SOURCE_ORDER})
 
 
-__all__ = ["CITATION_SOURCES", "SOURCE_ORDER", "fetch_source", "pool_for", "source_captures",
-           "source_partitions"]
+__all__ = ["AUTHOR_PARTITIONS", "CITATION_SOURCES", "SOURCE_ORDER", "author_captures", "author_keys",
+           "author_partitions", "fetch_authors", "fetch_source", "for_authors", "pool_for",
+           "source_captures", "source_partitions"]

@@ -1,17 +1,22 @@
-"""Event-driven runs: new captures in a watched folder, and failed runs into audit.runs."""
+"""Event-driven runs: new captures in a watched folder; the tracked authors as dynamic partitions;
+failed runs into audit.runs (what the failure hook in hooks.py cannot see)."""
 import hashlib
 import json
 import os
 from pathlib import Path
 
-from dagster import (DefaultSensorStatus, RunFailureSensorContext, RunRequest, SensorEvaluationContext,
-                     SensorResult, SkipReason, run_failure_sensor, sensor)
+from dagster import (AddDynamicPartitionsRequest, DefaultSensorStatus, DeleteDynamicPartitionsRequest,
+                     RunFailureSensorContext, RunRequest, SensorEvaluationContext, SensorResult,
+                     SkipReason, run_failure_sensor, sensor)
 
+from pipelines.config import load_config
+from pipelines.errors import ConfigError
 from pipelines.stages.landing import iter_capture_files
-from pipelines.stages.runlog import read_runs, read_state, record_run, run_row
 from pipelines.workspace import Workspace
 
-from .schedules import papertrail_run_config
+from .hooks import record_failure
+from .partitions import AUTHOR_PARTITIONS, author_keys
+from .schedules import CONFIG_ENV, papertrail_run_config
 
 WATCH_ENV = "PAPERTRAIL_WATCH_DIR"
 
@@ -50,22 +55,49 @@ def new_captures_sensor(context: SensorEvaluationContext):
     return SensorResult(run_requests=[request], cursor=json.dumps(current, sort_keys=True))
 
 
+def author_partition_requests(current: list[str], tracked: list[str]) -> list:
+    """What turns the current author partitions into the config's tracked authors."""
+    requests = []
+    added = [name for name in tracked if name not in set(current)]
+    removed = [name for name in current if name not in set(tracked)]
+    if added:
+        requests.append(AddDynamicPartitionsRequest(AUTHOR_PARTITIONS, added))
+    if removed:
+        requests.append(DeleteDynamicPartitionsRequest(AUTHOR_PARTITIONS, removed))
+    return requests
+
+
+@sensor(minimum_interval_seconds=60, default_status=DefaultSensorStatus.RUNNING,
+        description=f"Keeps the {AUTHOR_PARTITIONS} partitions equal to the authors ${CONFIG_ENV} tracks")
+def tracked_authors(context: SensorEvaluationContext):
+    path = os.environ.get(CONFIG_ENV)
+    if not path:
+        return SkipReason(f"{CONFIG_ENV} is not set: no tracked authors")
+    try:
+        tracked = author_keys(load_config(path))
+    except ConfigError as exc:  # the daemon's tick shows the one line, the next tick retries
+        return SkipReason(str(exc))
+    requests = author_partition_requests(context.instance.get_dynamic_partitions(AUTHOR_PARTITIONS),
+                                         tracked)
+    if not requests:
+        return SkipReason(f"the {len(tracked)} author partitions match {path}")
+    return SensorResult(dynamic_partitions_requests=requests)
+
+
 def workspace_of(run_config: dict) -> Workspace:
     config = run_config.get("resources", {}).get("papertrail", {}).get("config", {}) or {}
     return Workspace.for_db(config.get("db_path"))
 
 
 @run_failure_sensor(default_status=DefaultSensorStatus.RUNNING, monitor_all_code_locations=False,
-                    description="Records every failed run in audit.runs (loaded by the next publish)")
+                    description="Records failed runs the failure hook did not (launch failures, "
+                                "dead run workers) in audit.runs, loaded by the next publish")
 def record_failed_run(context: RunFailureSensorContext):
     run = context.dagster_run
-    ws = workspace_of(run.run_config or {})
-    known = read_runs(ws).filter(run_id=run.run_id)
-    if known.height:  # the CLI already recorded it (maybe as "blocked"); keep its word
-        return
+    # The hook or the CLI usually recorded it already (maybe as "blocked"): record_failure keeps
+    # their word, so the run is one row.
     message = (context.failure_event.message or "run failed").strip().splitlines()[0]
-    record_run(ws, run_row(run.run_id, read_state(ws, run.run_id), status="failed",
-                           message=f"{run.job_name}: {message}"))
+    record_failure(workspace_of(run.run_config or {}), run.run_id, f"{run.job_name}: {message}")
 
 
-SENSORS = [new_captures_sensor, record_failed_run]
+SENSORS = [new_captures_sensor, tracked_authors, record_failed_run]

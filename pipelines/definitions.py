@@ -2,9 +2,10 @@
 from dagster import (AssetSelection, Definitions, define_asset_job, in_process_executor,
                      multiprocess_executor)
 
+from assets.hooks import HOOKS
 from assets.landing import landed_captures
 from assets.parse import parsed_records
-from assets.partitions import source_captures, source_partitions
+from assets.partitions import author_captures, author_partitions, source_captures, source_partitions
 from assets.reports import reports
 from assets.resolve import resolved_tables
 from assets.resources import PapertrailResource
@@ -13,20 +14,25 @@ from assets.sensors import SENSORS
 from assets.validate import validated_tables
 from assets.warehouse import warehouse
 
-# What `papertrail run` materialises. The partitioned fetch asset has its own job, so `refresh`
-# stays unpartitioned and a backfill of `fetch_sources` is one run over the chosen sources.
+# What `papertrail run` materialises. The partitioned fetch assets have their own jobs, so
+# `refresh` stays unpartitioned and a backfill of `fetch_sources` (`fetch_authors`) is one run
+# over the chosen sources (authors). Every job records its failed runs in audit.runs (HOOKS).
 ALL_ASSETS = [landed_captures, parsed_records, resolved_tables, validated_tables, warehouse, reports]
 
 refresh_job = define_asset_job("refresh", selection=AssetSelection.assets(*ALL_ASSETS),
-                               executor_def=in_process_executor)
+                               executor_def=in_process_executor, hooks=HOOKS)
 # One process per source's fetch op: hosts are fetched side by side, each within its pool.
+_side_by_side = multiprocess_executor.configured({"max_concurrent": 4})
 fetch_sources_job = define_asset_job("fetch_sources", selection=AssetSelection.assets(source_captures),
-                                     partitions_def=source_partitions,
-                                     executor_def=multiprocess_executor.configured({"max_concurrent": 4}))
+                                     partitions_def=source_partitions, executor_def=_side_by_side,
+                                     hooks=HOOKS)
+fetch_authors_job = define_asset_job("fetch_authors", selection=AssetSelection.assets(author_captures),
+                                     partitions_def=author_partitions, executor_def=_side_by_side,
+                                     hooks=HOOKS)
 
 defs = Definitions(
-    assets=[*ALL_ASSETS, source_captures],
-    jobs=[refresh_job, fetch_sources_job],
+    assets=[*ALL_ASSETS, source_captures, author_captures],
+    jobs=[refresh_job, fetch_sources_job, fetch_authors_job],
     schedules=SCHEDULES,
     sensors=SENSORS,
     resources={"papertrail": PapertrailResource()},

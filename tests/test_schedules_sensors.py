@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from dagster import (BackfillPolicy, DagsterInstance, SkipReason, build_run_status_sensor_context,
+from dagster import (AssetKey, BackfillPolicy, DagsterInstance, SkipReason, build_run_status_sensor_context,
                      build_schedule_context, build_sensor_context)
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
@@ -84,14 +84,17 @@ def test_new_captures_sensor_cursor_is_a_manifest(tmp_path, monkeypatch):
 
 
 def test_failed_run_is_recorded_in_the_run_log(tmp_path):
+    """A run the failure hook does not see: the implicit asset job (what the UI's Materialize
+    button launches) carries no hooks, so the sensor records it."""
     db = tmp_path / "wh.duckdb"
     instance = DagsterInstance.ephemeral()
-    job = defs.resolve_job_def("refresh")
+    job = defs.resolve_implicit_global_asset_job_def()
     result = job.execute_in_process(
-        instance=instance, raise_on_error=False,
+        instance=instance, raise_on_error=False, asset_selection=[AssetKey("landed_captures")],
         run_config={"resources": {"papertrail": {"config": {
             "db_path": str(db), "captures": [str(tmp_path / "missing")]}}}})
     assert not result.success
+    assert read_runs(Workspace.for_db(db)).height == 0  # no hook on this job
     run = instance.get_run_by_id(result.run_id)
     failure = next(e for e in instance.all_logs(result.run_id) if e.dagster_event
                    and e.dagster_event.event_type_value == "PIPELINE_FAILURE").dagster_event
@@ -101,7 +104,7 @@ def test_failed_run_is_recorded_in_the_run_log(tmp_path):
     record_failed_run(context)
     runs = read_runs(Workspace.for_db(db)).to_dicts()
     assert [(r["run_id"], r["status"]) for r in runs] == [(result.run_id, "failed")]
-    assert runs[0]["message"].startswith("refresh: Execution of run for \"refresh\" failed")
+    assert runs[0]["message"].startswith("__ASSET_JOB: Execution of run for \"__ASSET_JOB\" failed")
     record_failed_run(context)  # a second evaluation does not duplicate the row
     assert read_runs(Workspace.for_db(db)).height == 1
 
