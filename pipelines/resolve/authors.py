@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..normalize.names import display_name, is_initials_form, name_key, name_parts
+from ..normalize.names import name_table
 from .evidence import evidence_pairs
 from .keys import assign_ids, components
 from .settings import AUTHOR_CROSSWALK_PREFIX, AUTHOR_KEY_PRIORITY
@@ -27,20 +27,6 @@ from .settings import AUTHOR_CROSSWALK_PREFIX, AUTHOR_KEY_PRIORITY
 SOURCE_AUTHOR_KIND = {"openalex": "openalex_author", "semanticscholar": "s2_author",
                       "google_scholar": "source_author"}
 EVIDENCE_PRIORITY = len(AUTHOR_KEY_PRIORITY)
-
-
-def keyed_names(raw: pl.Series) -> pl.DataFrame:
-    """raw spelling -> name_key, display form, folded given and family names (per distinct
-    spelling, not per occurrence)."""
-    names = raw.drop_nulls().unique().sort().to_list()
-    parts = [name_parts(n) for n in names]
-    return pl.DataFrame({
-        "raw_name": names, "name_key": [name_key(n) for n in names],
-        "display": [display_name(n) for n in names],
-        "given": [g for g, _ in parts], "last": [last for _, last in parts],
-        "weak": [is_initials_form(g) for g, _ in parts],
-    }, schema={"raw_name": pl.String, "name_key": pl.String, "display": pl.String,
-               "given": pl.String, "last": pl.String, "weak": pl.Boolean})
 
 
 def mentions_of(records: pl.DataFrame, papers: pl.DataFrame, profiles: pl.DataFrame) -> pl.DataFrame:
@@ -55,7 +41,7 @@ def mentions_of(records: pl.DataFrame, papers: pl.DataFrame, profiles: pl.DataFr
                              pl.col("openalex_id").alias("owner_openalex"), pl.col("s2_id").alias("owner_s2"),
                              pl.lit(False).alias("chosen"), pl.lit(True).alias("owner"))
     mentions = pl.concat([listed, owners], how="diagonal_relaxed").with_row_index("mid")
-    keys = keyed_names(mentions["raw_name"])
+    keys = name_table(mentions["raw_name"])
     bare = pl.col("name_key").fill_null("").str.contains(" ").not_()
     return (mentions.join(keys, on="raw_name", how="left").sort("mid")
             .with_columns(bare.alias("bare"), (pl.col("weak").fill_null(False) & ~bare).alias("weak"))
