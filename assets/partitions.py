@@ -14,20 +14,31 @@ The next `refresh` run's parse step picks up whatever landed (parse works on any
 after the config's authors, kept in step with the config by the `tracked_authors` sensor). A
 backfill over N authors is again ONE run: one op per source, in that source's host pool, fetches
 every selected author in turn, so the per-author counts are exact.
+
+`citation_weeks` is partitioned by time window: one partition per week (Monday to Sunday, UTC),
+each the citation snapshot as of that week's end, read from the published warehouse's
+core.citation_snapshots history. A backfill over any run of weeks is one run and one read.
 """
 
 import dataclasses
 import re
+import warnings
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import polars as pl
 
 from filelock import FileLock
-from dagster import (BackfillPolicy, DynamicPartitionsDefinition, In, MetadataValue, Nothing,
-                     OpExecutionContext, Out, StaticPartitionsDefinition, graph_asset, op)
+from dagster import (AssetExecutionContext, BackfillPolicy, BetaWarning, DynamicPartitionsDefinition, In,
+                     MaterializeResult, MetadataValue, Nothing, OpExecutionContext, Out,
+                     StaticPartitionsDefinition, WeeklyPartitionsDefinition, asset, graph_asset, op)
 
 from pipelines.config import SOURCES, Config, host_key, load_config
 from pipelines.errors import ConfigError
+from pipelines.io import write_parquet
 from pipelines.stages.runlog import read_state, update_state
+from pipelines.warehouse.query import query
 from pipelines.workspace import Workspace
 
 from .resources import PapertrailResource
@@ -179,6 +190,64 @@ def source_captures():
     return fetched_summary(**{f"after_{s}": FETCH_OPS[s]() for s in SOURCE_ORDER})
 
 
+# Weeks start on Monday (day_offset=1), like the weekly snapshot schedule.
+week_partitions = WeeklyPartitionsDefinition(start_date="2024-01-01", day_offset=1, timezone="UTC")
+WEEKS_SCHEMA = {"week": pl.Date, "papers": pl.Int64, "citations": pl.Int64, "snapshots": pl.Int64}
+
+# Per week: every paper's latest count captured before the week ends, and how many snapshots
+# were taken within the week. Week bounds come in as UTC instants, so no session time zone applies.
+_WEEKS_SQL = """
+WITH weeks AS (SELECT unnest(?::TIMESTAMPTZ[]) AS starts, unnest(?::TIMESTAMPTZ[]) AS ends),
+latest AS (
+    SELECT w.starts, s.paper_id, arg_max(s.citation_count, s.captured_at) AS citations,
+           count(*) FILTER (WHERE s.captured_at >= w.starts) AS taken
+    FROM weeks w JOIN core.citation_snapshots s ON s.captured_at < w.ends
+    GROUP BY ALL)
+SELECT starts, count(*) AS papers, sum(citations) AS citations, sum(taken) AS snapshots
+FROM latest GROUP BY starts
+"""
+
+
+def week_snapshots(db_path: Path, weeks: list[str]) -> pl.DataFrame:
+    """One row per week key (its Monday, "2026-11-16"): papers with a citation count by the week's
+    end, their citations summed, and the snapshots captured during the week. Zeros before any."""
+    starts = [datetime.fromisoformat(w).replace(tzinfo=timezone.utc) for w in weeks]
+    found = query(db_path, _WEEKS_SQL, [starts, [s + timedelta(days=7) for s in starts]])
+    by_start = {row["starts"].astimezone(timezone.utc): row for row in found.iter_rows(named=True)}
+    return pl.DataFrame([{"week": s.date(), **{k: int(by_start[s][k]) if s in by_start else 0
+                                               for k in ("papers", "citations", "snapshots")}}
+                         for s in starts], schema=WEEKS_SCHEMA)
+
+
+def weeks_path(ws: Workspace) -> Path:
+    return ws.reports_dir / "citation_weeks.parquet"
+
+
+# backfill_policy is beta on @asset in dagster 1.13 (not on graph_asset); the warning would print on
+# every `papertrail run`.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", BetaWarning)
+
+    @asset(group_name="reports", deps=["warehouse"], partitions_def=week_partitions,
+           backfill_policy=BackfillPolicy.single_run())
+    def citation_weeks(context: AssetExecutionContext, papertrail: PapertrailResource) -> MaterializeResult:
+        """The citation snapshot as of each week's end (reports/citation_weeks.parquet, one row a
+        week), from the published warehouse's citation history."""
+        ws = papertrail.workspace
+        weeks = week_snapshots(ws.db_path, list(context.partition_keys))
+        path = weeks_path(ws)
+        kept = pl.read_parquet(path) if path.exists() else pl.DataFrame(schema=WEEKS_SCHEMA)
+        write_parquet(pl.concat([kept.filter(~pl.col("week").is_in(weeks["week"].implode())), weeks])
+                      .sort("week"), path)
+        table = "\n".join(f"| {r['week']} | {r['papers']} | {r['citations']} | {r['snapshots']} |"
+                          for r in weeks.iter_rows(named=True))
+        return MaterializeResult(metadata={
+            "weeks": weeks.height, "path": MetadataValue.path(str(path)),
+            "table": MetadataValue.md("| week | papers | citations | snapshots |\n|---|---:|---:|---:|\n" + table),
+        })
+
+
 __all__ = ["AUTHOR_PARTITIONS", "CITATION_SOURCES", "SOURCE_ORDER", "author_captures", "author_keys",
-           "author_partitions", "fetch_authors", "fetch_source", "for_authors", "pool_for",
-           "source_captures", "source_partitions"]
+           "author_partitions", "citation_weeks", "fetch_authors", "fetch_source", "for_authors",
+           "pool_for", "source_captures", "source_partitions", "week_partitions", "week_snapshots",
+           "weeks_path"]

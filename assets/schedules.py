@@ -5,11 +5,14 @@
 - `weekly_citation_snapshot` (Monday 05:00 UTC): one run of `fetch_sources` over the
   citation-reporting APIs (a single-run partition range), so every week adds a citation
   snapshot per paper; the next refresh parses and publishes what landed.
+- `weekly_citation_summary` (Monday 07:00 UTC, after that refresh): the `citation_weeks`
+  partition of the week that just ended (Monday to Sunday), from the published history.
 
 Both start RUNNING so the daemon evaluates them, and skip with a reason when no config is set:
 with nothing to track there is nothing to refresh (they never fall back to the demo corpus).
 """
 import os
+from datetime import timedelta
 
 from dagster import (RunRequest, ScheduleEvaluationContext, SkipReason, DefaultScheduleStatus,
                      schedule)
@@ -61,4 +64,18 @@ def weekly_citation_snapshot(context: ScheduleEvaluationContext):
                             "papertrail/trigger": "weekly_citation_snapshot"})
 
 
-SCHEDULES = [daily_author_refresh, weekly_citation_snapshot]
+@schedule(cron_schedule="0 7 * * 1", job_name="summarise_weeks", execution_timezone="UTC",
+          default_status=DefaultScheduleStatus.RUNNING,
+          description="Weekly: the citation_weeks partition of the week that just ended")
+def weekly_citation_summary(context: ScheduleEvaluationContext):
+    path = _config_or_skip()
+    if isinstance(path, SkipReason):
+        return path
+    when = context.scheduled_execution_time
+    week = (when - timedelta(days=when.weekday() + 7)).strftime("%Y-%m-%d")  # last week's Monday
+    return RunRequest(run_key=f"citation-week-{week}", partition_key=week,
+                      run_config=papertrail_run_config(db_path=os.environ.get("PAPERTRAIL_DB")),
+                      tags={"papertrail/trigger": "weekly_citation_summary"})
+
+
+SCHEDULES = [daily_author_refresh, weekly_citation_snapshot, weekly_citation_summary]

@@ -5,7 +5,8 @@ from dagster import (AssetSelection, Definitions, define_asset_job, in_process_e
 from assets.hooks import HOOKS
 from assets.landing import landed_captures
 from assets.parse import parsed_records
-from assets.partitions import author_captures, author_partitions, source_captures, source_partitions
+from assets.partitions import (author_captures, author_partitions, citation_weeks, source_captures,
+                               source_partitions, week_partitions)
 from assets.reports import reports
 from assets.resolve import resolved_tables
 from assets.resources import PapertrailResource
@@ -29,10 +30,13 @@ fetch_sources_job = define_asset_job("fetch_sources", selection=AssetSelection.a
 fetch_authors_job = define_asset_job("fetch_authors", selection=AssetSelection.assets(author_captures),
                                      partitions_def=author_partitions, executor_def=_side_by_side,
                                      hooks=HOOKS)
+summarise_weeks_job = define_asset_job("summarise_weeks", selection=AssetSelection.assets(citation_weeks),
+                                       partitions_def=week_partitions, executor_def=in_process_executor,
+                                       hooks=HOOKS)
 
 defs = Definitions(
-    assets=[*ALL_ASSETS, source_captures, author_captures],
-    jobs=[refresh_job, fetch_sources_job, fetch_authors_job],
+    assets=[*ALL_ASSETS, source_captures, author_captures, citation_weeks],
+    jobs=[refresh_job, fetch_sources_job, fetch_authors_job, summarise_weeks_job],
     schedules=SCHEDULES,
     sensors=SENSORS,
     resources={"papertrail": PapertrailResource()},

@@ -1,7 +1,12 @@
 """Author partitions: the tracked_authors sensor keeps them equal to the config's authors, and a
 backfill over several authors is planned (by the code the backfill daemon runs) as ONE run that
-fetches exactly those authors from the demo server on 127.0.0.1."""
+fetches exactly those authors from the demo server on 127.0.0.1. Week partitions: a backfill over
+three weeks is one run that writes each week's citation snapshot from a real DuckDB history."""
 from collections import Counter
+from datetime import date
+
+import duckdb
+import polars as pl
 
 import pytest
 from dagster import (AddDynamicPartitionsRequest, BackfillPolicy, DagsterInstance,
@@ -12,7 +17,8 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from dagster._core.definitions.automation_tick_evaluation_context import \
     build_run_requests_with_backfill_policies
 
-from assets.partitions import AUTHOR_PARTITIONS, author_captures, for_authors
+from assets.partitions import (AUTHOR_PARTITIONS, author_captures, citation_weeks, for_authors,
+                               week_snapshots, weeks_path)
 from assets.resources import PapertrailResource
 from assets.sensors import author_partition_requests, tracked_authors
 from pipelines.config import load_config
@@ -22,6 +28,13 @@ from pipelines.errors import ConfigError
 from pipelines.stages.fetch import read_fetch_log
 from pipelines.stages.landing import read_manifest
 from pipelines.workspace import Workspace
+
+
+def plan_backfill(instance, asset, keys):
+    """The run requests the asset backfill daemon makes of a selection of partitions."""
+    with partition_loading_context(dynamic_partitions_store=instance):
+        return build_run_requests_with_backfill_policies(
+            [AssetKeyPartitionKey(asset.key, k) for k in keys], defs.resolve_asset_graph(), instance)
 
 
 @pytest.fixture
@@ -48,10 +61,7 @@ def test_backfill_over_three_authors_is_one_run(tmp_path, demo):
     # The asset backfill daemon turns a selection into run requests with this function.
     chosen = names[:3]
     assert author_captures.backfill_policy == BackfillPolicy.single_run()
-    with partition_loading_context(dynamic_partitions_store=instance):
-        [request] = build_run_requests_with_backfill_policies(
-            [AssetKeyPartitionKey(author_captures.key, n) for n in chosen], defs.resolve_asset_graph(),
-            instance)
+    [request] = plan_backfill(instance, author_captures, chosen)
     assert request.tags == {ASSET_PARTITION_RANGE_START_TAG: names[0], ASSET_PARTITION_RANGE_END_TAG: names[2]}
     job = defs.resolve_job_def("fetch_authors")
     db = tmp_path / "wh.duckdb"
@@ -100,3 +110,44 @@ def test_a_partition_the_config_no_longer_tracks_is_refused(demo):
     with pytest.raises(ConfigError) as err:
         for_authors(config, ["Zoë Lindqvist", "Nobody Here"])
     assert str(err.value) == f"{config_path}: does not track 'Nobody Here' (author partitions are the config's authors)"
+
+
+SNAPSHOTS = [  # paper, source, captured_at, count
+    ("p1", "openalex", "2026-11-03 10:00:00+00", 5),
+    ("p1", "semantic_scholar", "2026-11-10 09:00:00+00", 7),
+    ("p2", "openalex", "2026-11-15 23:59:59+00", 2),
+    ("p3", "crossref", "2026-11-15 23:30:00-02", 4),  # 01:30 UTC on Monday the 16th
+    ("p1", "openalex", "2026-11-17 00:00:00+00", 9),
+    ("p2", "openalex", "2026-11-23 00:00:00+00", 3),  # the week after the backfill
+]
+
+
+def test_week_backfill_is_one_run_over_the_citation_history(tmp_path):
+    db = tmp_path / "wh.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE SCHEMA core; CREATE TABLE core.citation_snapshots (paper_id VARCHAR, "
+                "source VARCHAR, captured_at TIMESTAMPTZ, citation_count BIGINT)")
+    con.executemany("INSERT INTO core.citation_snapshots VALUES (?, ?, ?::TIMESTAMPTZ, ?)", SNAPSHOTS)
+    con.close()
+
+    instance = DagsterInstance.ephemeral()
+    weeks = ["2026-11-02", "2026-11-09", "2026-11-16"]
+    [request] = plan_backfill(instance, citation_weeks, weeks)
+    assert request.tags == {ASSET_PARTITION_RANGE_START_TAG: "2026-11-02",
+                            ASSET_PARTITION_RANGE_END_TAG: "2026-11-16"}
+    job = defs.resolve_job_def("summarise_weeks")
+    resources = {"papertrail": PapertrailResource(db_path=str(db))}
+    result = job.execute_in_process(instance=instance, tags=request.tags, resources=resources)
+    assert result.success and len(instance.get_runs()) == 1
+    assert sorted(m.partition for m in result.asset_materializations_for_node("citation_weeks")) == weeks
+    expected = [(date(2026, 11, 2), 1, 5, 1),    # p1 at 5
+                (date(2026, 11, 9), 2, 9, 2),    # p1 at 7, p2 at 2
+                (date(2026, 11, 16), 3, 15, 2)]  # p1 at 9, p2 at 2, p3 at 4
+    path = weeks_path(Workspace.for_db(db))
+    assert pl.read_parquet(path).rows() == expected
+
+    # One week again (the schedule's case) replaces its row; a week before any snapshot is zeros.
+    again = job.execute_in_process(instance=instance, partition_key="2026-11-09", resources=resources)
+    assert again.success
+    assert pl.read_parquet(path).rows() == expected
+    assert week_snapshots(db, ["2026-10-26"]).rows() == [(date(2026, 10, 26), 0, 0, 0)]

@@ -12,7 +12,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 
 from assets.partitions import pool_for, source_captures
 from assets.resources import PapertrailResource
-from assets.schedules import daily_author_refresh, weekly_citation_snapshot
+from assets.schedules import daily_author_refresh, weekly_citation_snapshot, weekly_citation_summary
 from assets.sensors import new_captures_sensor, record_failed_run
 from pipelines.definitions import defs
 from pipelines.stages.landing import read_land_rejects, read_manifest
@@ -25,7 +25,7 @@ WHEN = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)  # a Monday
 
 def test_schedules_skip_without_a_config(monkeypatch):
     monkeypatch.delenv("PAPERTRAIL_CONFIG", raising=False)
-    for sched in (daily_author_refresh, weekly_citation_snapshot):
+    for sched in (daily_author_refresh, weekly_citation_snapshot, weekly_citation_summary):
         result = sched(build_schedule_context(scheduled_execution_time=WHEN))
         assert isinstance(result, SkipReason)
         assert result.skip_message == "PAPERTRAIL_CONFIG is not set: no tracked authors to refresh"
@@ -48,6 +48,14 @@ def test_daily_and_weekly_run_requests(monkeypatch):
         ("0 6 * * *", "0 5 * * 1")
     assert (daily_author_refresh.job_name, weekly_citation_snapshot.job_name) == ("refresh", "fetch_sources")
     assert daily_author_refresh.default_status.value == "RUNNING"
+    summary = weekly_citation_summary(build_schedule_context(scheduled_execution_time=WHEN))
+    assert (summary.run_key, summary.partition_key) == ("citation-week-2026-11-16", "2026-11-16")
+    assert summary.run_config == {"resources": {"papertrail": {"config": {"db_path": "/srv/wh.duckdb"}}}}
+    assert (weekly_citation_summary.cron_schedule, weekly_citation_summary.job_name) == \
+        ("0 7 * * 1", "summarise_weeks")
+    sunday = weekly_citation_summary(build_schedule_context(
+        scheduled_execution_time=datetime(2026, 11, 29, 23, 0, tzinfo=timezone.utc)))
+    assert sunday.partition_key == "2026-11-16"  # a late tick still names the last whole week
 
 
 def test_new_captures_sensor_cursor_is_a_manifest(tmp_path, monkeypatch):
