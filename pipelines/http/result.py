@@ -95,7 +95,8 @@ def content_type_matches(expect: str | None, content_type: str | None) -> bool:
     return any(mime.endswith(t) if t.startswith("+") else mime == t for t in EXPECT_TYPES[expect])
 
 
-_KEY_PARAM = re.compile(r"(?i)((?:api[_-]?key|apikey|access_token|token)=)[^&\s#\"']+")
+# (?<![a-z]): OAI-PMH's resumptionToken is paging state, not a secret; it must stay readable.
+_KEY_PARAM = re.compile(r"(?i)(?<![a-z])((?:api[_-]?key|apikey|access_token|token)=)[^&\s#\"']+")
 
 
 class Redactor:
