@@ -10,6 +10,7 @@ import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -106,12 +107,29 @@ class HttpSettings:
 
 
 @dataclass(frozen=True)
+class OaiHarvestConfig:
+    """An arXiv OAI-PMH ListRecords harvest (the `arxiv_oai` section)."""
+
+    base_url: str
+    from_: str  # YYYY-MM-DD, required: without it the harvest is the whole archive
+    until: str | None = None
+    set: str | None = None
+    enabled: bool = True
+    max_pages: int | None = None  # per run; the rest resumes from the stored token next run
+
+
+OAI_DEFAULT_URL = "https://oaipmh.arxiv.org/oai"
+OAI_HOST_LIMIT = HostLimit(1 / 3, 1)  # arXiv's pace, whichever arXiv endpoint
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     mailto: str | None
     http: HttpSettings
     sources: Mapping[str, SourceConfig]
     authors: tuple[AuthorConfig, ...]
+    arxiv_oai: OaiHarvestConfig | None = None
 
     @property
     def user_agent(self) -> str:
@@ -125,11 +143,14 @@ class Config:
                 hosts.add(host_key(src.base_url))
         for author in self.authors:
             hosts.update(host_key(u) for u in author.author_pages)
+        if self.arxiv_oai and self.arxiv_oai.enabled:
+            hosts.add(host_key(self.arxiv_oai.base_url))
         return frozenset(hosts)
 
     def host_limits(self) -> dict[str, HostLimit]:
-        limits = {host_key(s.base_url): SOURCES[s.name].host_limit
-                  for s in self.sources.values() if s.base_url}
+        limits = {host_key(self.arxiv_oai.base_url): OAI_HOST_LIMIT} if self.arxiv_oai else {}
+        limits.update({host_key(s.base_url): SOURCES[s.name].host_limit
+                       for s in self.sources.values() if s.base_url})
         limits.update(self.http.hosts)  # explicit settings beat source defaults
         return limits
 
@@ -321,6 +342,30 @@ def _author(r: _Reader) -> AuthorConfig:
     return author
 
 
+def _day(r: _Reader, name: str, required: bool = False) -> str | None:
+    value = r.get(name, (str, date), _REQUIRED if required else None)
+    try:
+        return value if value is None else date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        r.fail(r.key(name), f"expected a date YYYY-MM-DD (OAI-PMH day granularity), got {value!r}")
+
+
+def _arxiv_oai(r: _Reader) -> OaiHarvestConfig:
+    if "from" not in r.data:
+        r.fail(r.key("from"), "required key is missing: the first datestamp to harvest "
+               "(YYYY-MM-DD); without it the harvest is the whole arXiv archive")
+    harvest = OaiHarvestConfig(
+        base_url=_url(r, "base_url", OAI_DEFAULT_URL), from_=_day(r, "from", True),
+        until=_day(r, "until"), set=r.get("set", str, None), enabled=r.get("enabled", bool, True),
+        max_pages=r.get("max_pages", int, None))
+    if harvest.max_pages is not None and harvest.max_pages < 1:
+        r.fail(r.key("max_pages"), f"must be >= 1, got {harvest.max_pages!r}")
+    if harvest.until and harvest.until < harvest.from_:
+        r.fail(r.key("until"), f"is before from ({harvest.until} < {harvest.from_})")
+    r.done()
+    return harvest
+
+
 def parse_config(data: Any, file: Path, environ: Mapping[str, str] | None = None) -> Config:
     environ = os.environ if environ is None else environ
     top = _Reader(data, "", file)
@@ -328,6 +373,7 @@ def parse_config(data: Any, file: Path, environ: Mapping[str, str] | None = None
     http = _http(top.sub("http"), file.parent)
     raw_authors = top.get("authors", list, [])
     authors = tuple(_author(_Reader(a, f"authors[{i}]", file)) for i, a in enumerate(raw_authors))
+    oai = _arxiv_oai(top.sub("arxiv_oai")) if "arxiv_oai" in top.data else None
     src_r = top.sub("sources")
     for name in src_r.data:
         if name not in SOURCES:
@@ -341,7 +387,8 @@ def parse_config(data: Any, file: Path, environ: Mapping[str, str] | None = None
                for n in SOURCES if n in src_r.data or n in used}
     src_r.done()
     top.done()
-    config = Config(path=file, mailto=mailto, http=http, sources=sources, authors=authors)
+    config = Config(path=file, mailto=mailto, http=http, sources=sources, authors=authors,
+                    arxiv_oai=oai)
     explicit = set(http.allowed_hosts)
     for host in config.allowed_hosts() - explicit:
         if host.rsplit(":", 1)[0] in explicit:  # "127.0.0.1" allows every port on it
