@@ -91,6 +91,13 @@ def fetch_config(ws: Workspace, config: Config, run_id: str | None = None,
         outcome.landed = land(ws, captures, kind="http")
         keep_rejects(ws, outcome.failed)
         append_fetch_log(ws, results, run_id)
+    if sources is None and config.arxiv_oai and config.arxiv_oai.enabled:
+        from ..sources.arxiv.harvest import harvest  # lands page by page itself, resumable
+        oai = harvest(ws, config, run_id, **fetcher_overrides)
+        outcome.requests += oai.requests
+        outcome.landed.observed += oai.landed.observed
+        outcome.landed.new += oai.landed.new
+        outcome.failed += oai.failed
     return outcome
 
 
