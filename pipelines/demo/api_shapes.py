@@ -140,3 +140,69 @@ def crossref_works(papers: list[tuple[int, DemoPaper]], start: int, rows: int, q
         message["next-cursor"] = next_cursor
     return {"status": "ok", "message-type": "work-list", "message-version": "1.0.0",
             "message": message}
+
+
+# --- arXiv OAI-PMH (ListRecords, metadataPrefix=arXiv), as export.arxiv.org/oai2 writes it -------
+
+OAI_BASE = "https://oaipmh.arxiv.org/oai"  # what <request> echoes: the repository's base URL
+_OAI_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+             '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/" '
+             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+             'xsi:schemaLocation="http://www.openarchives.org/OAI/2.0/ '
+             'http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd">\n'
+             "<responseDate>{date}</responseDate>\n<request{attrs}>{base}</request>\n")
+_ARXIV_NS = ('xmlns="http://arxiv.org/OAI/arXiv/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+             'xsi:schemaLocation="http://arxiv.org/OAI/arXiv/ http://arxiv.org/OAI/arXiv.xsd"')
+
+
+def oai_set(topic: str) -> str:
+    """arXiv's setSpec for a category: its archive ("cs", "stat"; physics ones are "physics:hep-th")."""
+    return topic.split(".", 1)[0]
+
+
+def oai_record(paper: DemoPaper) -> str:
+    authors = []
+    for name in paper.authors:
+        given, family = _name_parts(name)
+        forenames = f"<forenames>{escape(given)}</forenames>" if given else ""
+        authors.append(f"<author><keyname>{escape(family)}</keyname>{forenames}</author>")
+    comments = f"<comments>{paper.page_count} pages</comments>" if paper.page_count else ""
+    return (
+        "<record>\n<header>\n"
+        f" <identifier>oai:arXiv.org:{paper.arxiv_id}</identifier>\n"
+        f" <datestamp>{paper.published_on.isoformat()}</datestamp>\n"
+        f" <setSpec>{oai_set(paper.topic)}</setSpec>\n</header>\n<metadata>\n"
+        f" <arXiv {_ARXIV_NS}>\n <id>{paper.arxiv_id}</id>"
+        f"<created>{paper.published_on.isoformat()}</created>"
+        f"<authors>{''.join(authors)}</authors><title>{escape(paper.title)}</title>"
+        f"<categories>{paper.topic}</categories>{comments}"
+        "<license>http://arxiv.org/licenses/nonexclusive-distrib/1.0/</license>"
+        f"<abstract>  {escape(paper.abstract)}\n</abstract></arXiv>\n</metadata>\n</record>\n")
+
+
+def oai_deleted(arxiv_id: str, day: date, set_spec: str) -> str:
+    return ('<record>\n<header status="deleted">\n'
+            f" <identifier>oai:arXiv.org:{arxiv_id}</identifier>\n"
+            f" <datestamp>{day.isoformat()}</datestamp>\n"
+            f" <setSpec>{set_spec}</setSpec>\n</header>\n</record>\n")
+
+
+def _oai_head(request: dict[str, str], responded: datetime) -> str:
+    attrs = "".join(f" {k}={quoteattr(v)}" for k, v in request.items())
+    return _OAI_HEAD.format(date=responded.strftime("%Y-%m-%dT%H:%M:%SZ"), attrs=attrs, base=OAI_BASE)
+
+
+def oai_list_records(records: list[str], request: dict[str, str], responded: datetime, *,
+                     token: str | None, cursor: int, complete_size: int, resumed: bool) -> str:
+    """One ListRecords page. Every page but the first ends in a resumptionToken element, empty on
+    the last page (OAI-PMH 2.0 §3.5: the empty token says the list is complete)."""
+    tail = ""
+    if token is not None or resumed:
+        tail = (f'<resumptionToken cursor="{cursor}" completeListSize="{complete_size}">'
+                f"{escape(token or '')}</resumptionToken>\n")
+    return (_oai_head(request, responded) + "<ListRecords>\n" + "".join(records) + tail
+            + "</ListRecords>\n</OAI-PMH>\n")
+
+
+def oai_error(code: str, message: str, request: dict[str, str], responded: datetime) -> str:
+    return _oai_head(request, responded) + f'<error code="{code}">{escape(message)}</error>\n</OAI-PMH>\n'

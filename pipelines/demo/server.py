@@ -1,6 +1,7 @@
 """A local demo web on 127.0.0.1: the demo corpus as author pages (four layouts, paged with "next"
-links) and as arXiv, OpenAlex, Semantic Scholar and Crossref API answers, so that `make run`
-goes through the real fetcher, paging plans and landing zone without the internet.
+links) and as arXiv (Atom API and OAI-PMH ListRecords with resumptionTokens), OpenAlex, Semantic
+Scholar and Crossref API answers, so that `make run` goes through the real fetcher, paging plans
+and landing zone without the internet.
 
 stdlib `http.server` in a thread: no extra dependency, and HTTP/1.1 keep-alive, ETag / 304 and
 gzip behave like the real hosts closely enough for the fetcher's code paths.
@@ -29,6 +30,9 @@ DEMO_PORT = 47291  # tried first, so that capture URLs (and their ETags) stay th
 DEMO_KEY_ENV = "PAPERTRAIL_DEMO_OPENALEX_KEY"
 DEMO_KEY = "demo-openalex-key"
 PAGE_SIZE = 10  # papers an author page shows; the rest is behind its "next" link
+OAI_PAGE_SIZE = 25  # records per ListRecords page: the corpus plus one deletion is 3 pages
+OAI_RESPONDED = datetime(2026, 6, 1, tzinfo=timezone.utc)  # fixed: a rerun gets the same bytes
+OAI_DELETED = ("2402.09999", date(2024, 2, 29), "cs")  # a withdrawn paper: a deleted record
 ROBOTS = b"User-agent: *\nDisallow: /private/\n"
 # Which tracked people each API knows about (every tracked person has an author page).
 ON_ARXIV, ON_OPENALEX, ON_S2, ON_CROSSREF = range(6), (0, 2, 4, 6), (1, 3, 5, 7), (0, 3, 6)
@@ -57,8 +61,9 @@ def arxiv_query(person: str) -> str:
 class DemoSite:
     """Pure routing: (path, query) -> (status, content type, body). No sockets, easy to test."""
 
-    def __init__(self, today: date | None = None):
+    def __init__(self, today: date | None = None, oai_page_size: int = OAI_PAGE_SIZE):
         self.today = today or datetime.now(timezone.utc).date()
+        self.oai_page_size = oai_page_size
         self.papers = demo_papers()
         self.index = {p.arxiv_id: i for i, p in enumerate(self.papers)}
         self.tracked = []
@@ -87,6 +92,8 @@ class DemoSite:
             return self.author_page(parts[1], query.get("page", "1"))
         if parts == ["arxiv", "api", "query"]:
             return self.arxiv(query)
+        if parts == ["arxiv", "oai"]:
+            return self.oai(query)
         if parts == ["openalex", "works"]:
             return self.openalex(query)
         if len(parts) == 4 and parts[:2] == ["s2", "author"] and parts[3] == "papers":
@@ -113,6 +120,51 @@ class DemoSite:
         works = [p for _, p in self.works_of(who.person)] if who else []
         body = api.arxiv_feed(query, works[start:start + size], start, size, total=len(works))
         return 200, "application/atom+xml; charset=utf-8", body.encode()
+
+    def oai_items(self, start: str, until: str, set_spec: str) -> list[str]:
+        """The records a ListRecords over [start, until] in `set_spec` lists, by datestamp."""
+        listed = [(p.published_on, i, api.oai_record(p), api.oai_set(p.topic))
+                  for i, p in enumerate(self.papers)]
+        aid, day, spec = OAI_DELETED
+        listed.append((day, -1, api.oai_deleted(aid, day, spec), spec))
+        return [xml for day, _, xml, spec in sorted(listed, key=lambda r: (r[0], r[1]))
+                if (not start or day.isoformat() >= start) and (not until or day.isoformat() <= until)
+                and (not set_spec or spec == set_spec)]
+
+    def oai(self, q: dict[str, str]) -> tuple[int, str, bytes]:
+        """ListRecords, metadataPrefix=arXiv, with from/until/set and resumptionToken paging;
+        OAI errors (badVerb, badArgument, badResumptionToken, cannotDisseminateFormat,
+        noRecordsMatch) come back as HTTP 200 with an <error>, as the protocol says."""
+        def error(code: str, message: str) -> tuple[int, str, bytes]:
+            return _xml(api.oai_error(code, message, {}, OAI_RESPONDED))
+        if q.get("verb") != "ListRecords":
+            return error("badVerb", f"Illegal verb: {q.get('verb')!r} (the demo serves ListRecords)")
+        if "resumptionToken" in q:
+            if set(q) != {"verb", "resumptionToken"}:
+                return error("badArgument", "resumptionToken is an exclusive argument")
+            args = _oai_token_args(q["resumptionToken"])
+            if args is None:
+                return error("badResumptionToken", f"Unknown or expired resumptionToken "
+                             f"{q['resumptionToken']!r}")
+            offset, start, until, set_spec = args
+        else:
+            if q.get("metadataPrefix") != "arXiv":
+                return error("cannotDisseminateFormat" if q.get("metadataPrefix") else "badArgument",
+                             f"metadataPrefix {q.get('metadataPrefix')!r}: the demo serves arXiv")
+            offset, start, until, set_spec = 0, q.get("from", ""), q.get("until", ""), q.get("set", "")
+            try:
+                [date.fromisoformat(d) for d in (start, until) if d]
+            except ValueError:
+                return error("badArgument", f"from/until must be YYYY-MM-DD, got {start!r}/{until!r}")
+        items = self.oai_items(start, until, set_spec)
+        if not items:
+            return error("noRecordsMatch", "The combination of the values of the from, until, "
+                         "set and metadataPrefix arguments results in an empty list.")
+        end = offset + self.oai_page_size
+        token = _oai_token(end, start, until, set_spec) if end < len(items) else None
+        return _xml(api.oai_list_records(items[offset:end], dict(q), OAI_RESPONDED, token=token,
+                                         cursor=offset, complete_size=len(items),
+                                         resumed="resumptionToken" in q))
 
     def openalex(self, q: dict[str, str]) -> tuple[int, str, bytes]:
         if q.get("api_key") != DEMO_KEY:
@@ -173,6 +225,22 @@ def _cursor(value: str) -> int:
 
 def _next_cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
+
+
+def _oai_token(offset: int, start: str, until: str, set_spec: str) -> str:
+    return base64.urlsafe_b64encode(f"{offset}|{start}|{until}|{set_spec}".encode()).decode()
+
+
+def _oai_token_args(token: str) -> tuple[int, str, str, str] | None:
+    try:
+        offset, start, until, set_spec = base64.urlsafe_b64decode(token.encode()).decode().split("|")
+        return int(offset), start, until, set_spec
+    except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors too
+        return None
+
+
+def _xml(body: str) -> tuple[int, str, bytes]:
+    return 200, "text/xml; charset=utf-8", body.encode()
 
 
 def _json(status: int, data) -> tuple[int, str, bytes]:
@@ -254,13 +322,15 @@ class DemoServer:
         self._server.server_close()
         self._thread.join(5)
 
-    def config_yaml(self) -> str:
-        return demo_config_yaml(self.site, self.base_url)
+    def config_yaml(self, oai: bool = False) -> str:
+        return demo_config_yaml(self.site, self.base_url, oai)
 
 
-def demo_config_yaml(site: DemoSite, base_url: str) -> str:
+def demo_config_yaml(site: DemoSite, base_url: str, oai: bool = False) -> str:
     """A papertrail.yaml for the demo: every source's base_url on the demo server, loopback
-    allowed explicitly, politeness relaxed for it (it is ours), small pages so paging shows."""
+    allowed explicitly, politeness relaxed for it (it is ours), small pages so paging shows.
+    `oai` adds the arXiv OAI-PMH harvest of the whole corpus (off in `make run`, whose counts
+    are the documented demo)."""
     host = urlsplit(base_url).netloc
     lines = [
         "# papertrail.yaml written by the built-in demo: every source points at the local server.",
@@ -284,6 +354,7 @@ def demo_config_yaml(site: DemoSite, base_url: str) -> str:
         f"  semantic_scholar: {{base_url: {base_url}/s2, page_size: 10}}",
         f"  crossref: {{base_url: {base_url}/crossref, page_size: 10}}",
         "  author_pages: {respect_robots: true, max_pages: 5}",
+        *([f"arxiv_oai: {{base_url: {base_url}/arxiv/oai, from: 2019-01-01}}"] if oai else []),
         "authors:",
     ]
     for t in site.tracked:
