@@ -38,11 +38,14 @@ def first_line(error: BaseException | None) -> str:
 
 @failure_hook(required_resource_keys={"papertrail"})
 def record_failed_step(context: HookContext) -> None:
-    """A failed step's run as a 'failed' row of audit.runs ('blocked' when a blocking asset check
-    stopped it, as the CLI says), with the step and its error's first line."""
+    """A failed step's run as a 'failed' row of audit.runs, with the step and its error's first
+    line; 'blocked' (as the CLI says) when blocking asset checks stopped it, naming them."""
     error = context.op_exception
-    status = "blocked" if isinstance(error, DagsterAssetCheckFailedError) else "failed"
-    message = f"{context.job_name}: step {context.step_key} failed: {first_line(error)}"
+    if isinstance(error, DagsterAssetCheckFailedError):  # "N ... failed:" then "asset: check" lines
+        status, what = "blocked", "blocked: " + " ".join(str(error).split())
+    else:
+        status, what = "failed", "failed: " + first_line(error)
+    message = f"{context.job_name}: step {context.step_key} {what}"
     if record_failure(context.resources.papertrail.workspace, context.run_id, message, status):
         context.log.info(f"recorded in the run log: {message}")
 

@@ -1,12 +1,14 @@
 """The failure hook on the jobs: a real `refresh` materialisation whose publish step fails on a
 corrupt warehouse file is one 'failed' row in the run log, and in audit.runs after the next
-publish; the failure sensor evaluated on the same run adds nothing."""
+publish; the failure sensor evaluated on the same run adds nothing. A blocking check is 'blocked'."""
 import shutil
 from pathlib import Path
 
-from dagster import DagsterInstance, build_run_status_sensor_context
+from dagster import (AssetCheckResult, AssetCheckSpec, DagsterInstance, Definitions, MaterializeResult,
+                     asset, build_run_status_sensor_context, define_asset_job)
 
-from assets.hooks import first_line, record_failure
+from assets.hooks import HOOKS, first_line, record_failure
+from assets.resources import PapertrailResource
 from assets.sensors import record_failed_run
 from pipelines.definitions import defs
 from pipelines.stages.runlog import read_runs
@@ -74,3 +76,20 @@ def test_record_failure_keeps_the_first_word(tmp_path):
     assert first_line(ValueError("first\nsecond")) == "first"
     assert first_line(KeyError()) == "KeyError"
     assert first_line(None) == "unknown error"
+
+
+@asset(check_specs=[AssetCheckSpec("rows_suite", asset="checked", blocking=True)])
+def checked(papertrail: PapertrailResource):
+    yield MaterializeResult()
+    yield AssetCheckResult(check_name="rows_suite", passed=False)
+
+
+def test_a_blocking_check_is_recorded_as_blocked(tmp_path):
+    db = tmp_path / "wh.duckdb"
+    job = Definitions(assets=[checked], jobs=[define_asset_job("checks", hooks=HOOKS)],
+                      resources={"papertrail": PapertrailResource(db_path=str(db))}).resolve_job_def("checks")
+    result = job.execute_in_process(instance=DagsterInstance.ephemeral(), raise_on_error=False)
+    assert not result.success
+    assert read_runs(Workspace.for_db(db)).select("run_id", "status", "message").rows() == [
+        (result.run_id, "blocked", "checks: step checked blocked: 1 blocking asset check failed with "
+                                   "ERROR severity: checked: rows_suite")]
