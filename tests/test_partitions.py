@@ -62,6 +62,9 @@ def test_backfill_over_three_authors_is_one_run(tmp_path, demo):
     chosen = names[:3]
     assert author_captures.backfill_policy == BackfillPolicy.single_run()
     [request] = plan_backfill(instance, author_captures, chosen)
+    # A selection with a gap is one run per contiguous range.
+    assert [r.tags[ASSET_PARTITION_RANGE_START_TAG] for r in plan_backfill(
+        instance, author_captures, [names[0], names[1], names[4]])] == [names[0], names[4]]
     assert request.tags == {ASSET_PARTITION_RANGE_START_TAG: names[0], ASSET_PARTITION_RANGE_END_TAG: names[2]}
     job = defs.resolve_job_def("fetch_authors")
     db = tmp_path / "wh.duckdb"
