@@ -4,9 +4,13 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from pipelines.records import SCHEMAS, table_of
-from pipelines.resolve.papers import CROSSWALK_SCHEMA, resolve_papers
+from pipelines.resolve.keys import folded
+from pipelines.resolve.papers import CROSSWALK_SCHEMA, resolve_papers, with_record_keys
+from pipelines.resolve.settings import ABSTRACT_BLOCK_WORDS, ABSTRACT_KEY_CHARS, ABSTRACT_MIN_CHARS
 
 ABSTRACT = ("We study the long run behaviour of adaptive optimisers on large language models and show "
             "that a simple warm restart schedule removes the divergence seen late in training, with "
@@ -159,3 +163,27 @@ def test_paper_ids_survive_a_new_source_that_joins_two_clusters():
         rec("s2", "semanticscholar", year=2022, title="x", arxiv_id="1905.00001", doi="10.1/pub"),
     ], second["crosswalk"])
     assert dict(third["records"].select("record_ref", "paper_id").iter_rows()) == after
+
+
+ABSTRACT_TEXT = st.lists(st.sampled_from(["Warm", "restarts", "ÉCOLE", "naïve", "—", "...", "x²", "ﬁne",
+                                          ";;;  ", "İstanbul", "a", "\n", "(1)", "ab" * 40, "!!!!!!!!!!"]),
+                         max_size=400).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(ABSTRACT_TEXT, min_size=1, max_size=6))
+# Punctuation-heavy or long-worded openings: the folded head falls short and the whole is folded.
+@example(["!? " * 250 + "warm restarts remove divergence " * 10, "x" * 700 + " y", "short one"])
+def test_abstract_keys_from_the_folded_head_equal_those_of_the_whole_fold(abstracts):
+    frame = pl.DataFrame({"abstract": abstracts, "title": [None] * len(abstracts), "source": ["abstract_list"] * len(abstracts),
+                          "published_on": [None] * len(abstracts)}, schema_overrides={"published_on": pl.Date, "title": pl.String})
+    keyed = with_record_keys(frame).with_columns(folded("abstract").alias("whole"))
+    expected = pl.when(pl.col("whole").str.len_chars() >= ABSTRACT_MIN_CHARS).then(
+        pl.lit("abstract:") + pl.col("whole").str.slice(0, ABSTRACT_KEY_CHARS))
+    check = keyed.select(pl.col("abstract_key"), expected.alias("expected"),
+                         pl.col("abstract_head").str.split(" ").list.head(ABSTRACT_BLOCK_WORDS).alias("block"),
+                         pl.col("whole").str.split(" ").list.head(ABSTRACT_BLOCK_WORDS).alias("whole_block"),
+                         pl.col("whole").str.starts_with(pl.col("abstract_head")).alias("prefix"))
+    assert check["abstract_key"].to_list() == check["expected"].to_list()
+    assert check["block"].to_list() == check["whole_block"].to_list()
+    assert check["prefix"].all()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import polars as pl
 from rapidfuzz import fuzz
 
+from .keys import folded
+
 from .settings import (ABSTRACT_BLOCK_WORDS, ABSTRACT_FUZZY_MIN_SCORE, ABSTRACT_KEY_CHARS,
                        ABSTRACT_MIN_CHARS, TITLE_MIN_WORDS, TITLE_YEAR_WINDOW)
 
@@ -80,15 +82,19 @@ def fuzzy_abstract_edges(records: pl.DataFrame, alone: pl.DataFrame) -> pl.DataF
     folded words, so rapidfuzz compares a few strings per title-less record, never all pairs."""
     if alone.is_empty():
         return pl.DataFrame(schema=EDGE_SCHEMA)
-    block = pl.col("abstract_fold").str.split(" ").list.head(ABSTRACT_BLOCK_WORDS).list.join(" ")
-    blocked = (records.filter(pl.col("abstract_fold").str.len_chars() >= ABSTRACT_MIN_CHARS)
-               .select("idx", "abstract_fold", "priority", pl.col("title_key").is_not_null().alias("titled"))
-               .with_columns(block.alias("block")))
+    block = pl.col("abstract_head").str.split(" ").list.head(ABSTRACT_BLOCK_WORDS).list.join(" ")
+    blocked = (records.filter(pl.col("abstract_head").str.len_chars() >= ABSTRACT_MIN_CHARS)
+               .select("idx", "priority", pl.col("title_key").is_not_null().alias("titled"), block.alias("block")))
     seekers = blocked.join(alone, on="idx")
-    pairs = (seekers.join(blocked, on="block", suffix="_c").filter(pl.col("idx") != pl.col("idx_c"))
-             .select("idx", "abstract_fold", "idx_c", "abstract_fold_c", "titled_c", "priority_c"))
-    if pairs.is_empty():
+    candidates = seekers.join(blocked, on="block", suffix="_c").filter(pl.col("idx") != pl.col("idx_c"))
+    if candidates.is_empty():
         return pl.DataFrame(schema=EDGE_SCHEMA)
+    # Whole folded abstracts, only for the few records that are compared.
+    involved = pl.concat([candidates["idx"], candidates["idx_c"]]).unique().implode()
+    whole = records.filter(pl.col("idx").is_in(involved)).select("idx", folded("abstract").alias("abstract_fold"))
+    pairs = (candidates.join(whole, on="idx")
+             .join(whole.rename({"idx": "idx_c", "abstract_fold": "abstract_fold_c"}), on="idx_c")
+             .select("idx", "abstract_fold", "idx_c", "abstract_fold_c", "titled_c", "priority_c"))
     scores = [_prefix_score(a, b) for a, b in zip(pairs["abstract_fold"].to_list(),
                                                    pairs["abstract_fold_c"].to_list())]
     best = (pairs.with_columns(pl.Series("score", scores, dtype=pl.Float64))

@@ -7,7 +7,7 @@ import polars as pl
 
 from .keys import assign_ids, components, folded
 from .matching import abstract_edges, title_edges
-from .settings import (ABSTRACT_KEY_CHARS, ABSTRACT_MIN_CHARS, ARXIV_DOI_PREFIX, DATE_PRECISION_RANK,
+from .settings import (ABSTRACT_BLOCK_WORDS, ABSTRACT_HEAD_CHARS, ABSTRACT_KEY_CHARS, ABSTRACT_MIN_CHARS, ARXIV_DOI_PREFIX, DATE_PRECISION_RANK,
                        KEY_PRIORITY, SOURCE_PRIORITY, UNKNOWN_SOURCE_PRIORITY)
 
 CROSSWALK_SCHEMA = {"key": pl.String, "paper_id": pl.String}
@@ -15,18 +15,33 @@ CROSSWALK_SCHEMA = {"key": pl.String, "paper_id": pl.String}
 
 def with_record_keys(papers: pl.DataFrame) -> pl.DataFrame:
     """Adds idx, priority, year and the folded title/abstract keys every rule below uses."""
-    return papers.with_row_index("idx").with_columns(
+    records = papers.with_row_index("idx").with_columns(
         pl.col("source").replace_strict(SOURCE_PRIORITY, default=UNKNOWN_SOURCE_PRIORITY,
                                         return_dtype=pl.Int32).alias("priority"),
         pl.col("published_on").dt.year().cast(pl.Int32).alias("year"),
-        folded("abstract").alias("abstract_fold"),
         pl.when(folded("title").str.len_chars() > 0).then(pl.lit("title:") + folded("title"))
         .alias("title_key"),
-    ).with_columns(
-        pl.when(pl.col("abstract_fold").str.len_chars() >= ABSTRACT_MIN_CHARS)
-        .then(pl.lit("abstract:") + pl.col("abstract_fold").str.slice(0, ABSTRACT_KEY_CHARS))
+    )
+    records = with_abstract_head(records)
+    return records.with_columns(
+        pl.when(pl.col("abstract_head").str.len_chars() >= ABSTRACT_MIN_CHARS)
+        .then(pl.lit("abstract:") + pl.col("abstract_head").str.slice(0, ABSTRACT_KEY_CHARS))
         .alias("abstract_key"),
     )
+
+
+def with_abstract_head(records: pl.DataFrame) -> pl.DataFrame:
+    """`abstract_head`: the start of the folded abstract, long enough for every abstract rule
+    (ABSTRACT_KEY_CHARS characters and ABSTRACT_BLOCK_WORDS whole words), else the whole folded
+    abstract. Folding is character-local, so folding the first ABSTRACT_HEAD_CHARS raw characters
+    gives a prefix of the whole fold; folding whole abstracts cost a quarter of paper resolution."""
+    head = folded(pl.col("abstract").str.slice(0, ABSTRACT_HEAD_CHARS))
+    records = records.with_columns(head.alias("abstract_head"))
+    cut_short = ((pl.col("abstract").str.len_chars() > ABSTRACT_HEAD_CHARS)
+                 & ((pl.col("abstract_head").str.len_chars() <= ABSTRACT_KEY_CHARS)
+                    | (pl.col("abstract_head").str.count_matches(" ") <= ABSTRACT_BLOCK_WORDS)))
+    whole = records.filter(cut_short).select("idx", folded("abstract").alias("abstract_head"))
+    return records.update(whole, on="idx") if whole.height else records
 
 
 def record_edges(records: pl.DataFrame) -> pl.DataFrame:
