@@ -29,12 +29,10 @@ def components(edges: pl.DataFrame, n: int) -> pl.Series:
     """
     if edges.is_empty():
         return pl.arange(0, n, eager=True, dtype=pl.UInt32).alias("label")
-    keyed = edges.select(pl.col("idx").cast(pl.UInt32),
-                         pl.col("key").rank("dense").cast(pl.UInt32).alias("kid"))
-    idx = keyed["idx"].to_numpy()
-    kid = keyed["kid"].to_numpy().astype(np.int64) - 1 + n
+    idx = edges["idx"].cast(pl.UInt32).to_numpy().astype(np.int64)
+    kid = dense_codes(edges["key"]) + n
     size = int(kid.max()) + 1
-    graph = coo_matrix((np.ones(idx.size, dtype=np.int8), (idx.astype(np.int64), kid)), shape=(size, size))
+    graph = coo_matrix((np.ones(idx.size, dtype=np.int8), (idx, kid)), shape=(size, size))
     _, comp = connected_components(graph.tocsr(), directed=False)
     comp = comp[:n]
     # Record indices ascend, so a component's first occurrence is its smallest member.
@@ -42,6 +40,17 @@ def components(edges: pl.DataFrame, n: int) -> pl.Series:
     seen, first = np.unique(comp, return_index=True)
     smallest[seen] = first
     return pl.Series("label", smallest[comp], dtype=pl.UInt32)
+
+
+def dense_codes(keys: pl.Series) -> np.ndarray:
+    """0..k-1 per distinct key. Sorting 64-bit hashes is several times faster than sorting or
+    hashing strings into groups; the codes are then checked against the strings themselves
+    (one equality pass), and a hash collision falls back to the exact string ranking."""
+    hashes = keys.hash().to_numpy()
+    _, first, codes = np.unique(hashes, return_index=True, return_inverse=True)
+    if (keys == keys.gather(first[codes])).all():
+        return codes.astype(np.int64)
+    return keys.rank("dense").cast(pl.Int64).to_numpy() - 1
 
 
 def hash_id(prefix: str, key: str) -> str:
