@@ -1,6 +1,10 @@
--- One row per real-world paper, however many sources saw it.
+-- Each table's key ("Key:" below) is checked by sql/100_keys.sql after the load, which fails the
+-- publish on a duplicate, instead of being a PRIMARY KEY: DuckDB would build an ART index per key
+-- while loading (most of a publish at 10^6 papers) for a file that is only ever read.
+
+-- One row per real-world paper, however many sources saw it.  Key: paper_id.
 CREATE TABLE core.papers (
-    paper_id          VARCHAR PRIMARY KEY,
+    paper_id          VARCHAR NOT NULL,
     title             VARCHAR,          -- NULL only when no source gave one
     abstract          VARCHAR,
     published_on      DATE,
@@ -19,27 +23,28 @@ CREATE TABLE core.papers (
     sources           INTEGER           -- distinct sources among them
 );
 
+-- Key: author_id.
 CREATE TABLE core.authors (
-    author_id     VARCHAR PRIMARY KEY,
+    author_id     VARCHAR NOT NULL,
     display_name  VARCHAR NOT NULL,
     name_variants VARCHAR[] NOT NULL    -- every spelling seen, as written
 );
 
+-- Key: (paper_id, position).
 CREATE TABLE core.authorships (
     paper_id        VARCHAR NOT NULL,
     author_id       VARCHAR NOT NULL,
     position        INTEGER NOT NULL,   -- 1-based author order
     name_as_written VARCHAR,
     orcid           VARCHAR,
-    affiliations    VARCHAR[],
-    PRIMARY KEY (paper_id, position)
+    affiliations    VARCHAR[]
 );
 
+-- Key: (paper_id, topic, source).
 CREATE TABLE core.paper_topics (
     paper_id VARCHAR NOT NULL,
     topic    VARCHAR NOT NULL,          -- arXiv taxonomy code
-    source   VARCHAR NOT NULL,
-    PRIMARY KEY (paper_id, topic, source)
+    source   VARCHAR NOT NULL
 );
 
 -- Topics from other taxonomies (OpenAlex topic hierarchy, S2 fields of study, Crossref subjects).
@@ -53,12 +58,12 @@ CREATE TABLE core.topic_labels (
     source   VARCHAR NOT NULL
 );
 
--- One row per source record that became the paper, with the values that record gave.
+-- One row per source record that became the paper, with the values that record gave.  Key: record_ref.
 CREATE TABLE core.sightings (
     paper_id               VARCHAR NOT NULL,
     source                 VARCHAR NOT NULL,
     capture                VARCHAR NOT NULL,
-    record_ref             VARCHAR PRIMARY KEY,
+    record_ref             VARCHAR NOT NULL,
     captured_at            TIMESTAMPTZ NOT NULL,
     title_seen             VARCHAR,
     published_on_seen      DATE,
@@ -66,7 +71,7 @@ CREATE TABLE core.sightings (
     authors_truncated_seen BOOLEAN
 );
 
--- Metrics a page or API reports about a person, kept per capture time.
+-- Metrics a page or API reports about a person, kept per capture time.  Key: record_ref.
 CREATE TABLE core.author_profiles (
     author_id       VARCHAR NOT NULL,
     source          VARCHAR NOT NULL,
@@ -78,7 +83,7 @@ CREATE TABLE core.author_profiles (
     i10_index       BIGINT,
     name_as_written VARCHAR,
     extra           JSON,               -- other scores the page shows
-    record_ref      VARCHAR PRIMARY KEY
+    record_ref      VARCHAR NOT NULL
 );
 
 -- The papers an author's own page lists (even where its byline was cut by "et al.").
@@ -89,14 +94,13 @@ CREATE TABLE core.profile_papers (
     capture   VARCHAR NOT NULL
 );
 
--- History: never overwritten; the views read the latest.
+-- History: never overwritten; the views read the latest.  Key: (paper_id, source, captured_at).
 CREATE TABLE core.citation_snapshots (
     paper_id                   VARCHAR NOT NULL,
     source                     VARCHAR NOT NULL,
     captured_at                TIMESTAMPTZ NOT NULL,
     citation_count             BIGINT NOT NULL,
-    influential_citation_count BIGINT,
-    PRIMARY KEY (paper_id, source, captured_at)
+    influential_citation_count BIGINT
 );
 
 CREATE TABLE core.citations_by_year (

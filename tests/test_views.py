@@ -97,11 +97,11 @@ def runs_frame(run_id: str = "run-1") -> pl.DataFrame:
 
 
 def stage(folder: Path, tables: dict[str, list[dict]]) -> dict[str, Path]:
-    """Writes one staging Parquet per table, typed by the warehouse DDL (which also checks keys)."""
+    """Writes one staging Parquet per table, typed by the warehouse DDL (keys are checked by publish)."""
     folder.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
     try:
-        for _, statement in sql_statements():
+        for _, statement in sql_statements("schema"):
             con.execute(statement)
         paths = {}
         for table, target in LOADED.items():

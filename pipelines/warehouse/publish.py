@@ -30,13 +30,19 @@ LOADED = {  # staged table -> warehouse table
 # Test hook (tests/test_publish_safety.py): seconds to sleep after the first table is loaded, so
 # that a SIGKILL or a reader deterministically lands in the middle of the load. Unset in real use.
 PAUSE_ENV = "PAPERTRAIL_TEST_PUBLISH_PAUSE"
+DERIVE_FROM = 100  # sql/ files numbered from here on run after the load
 _NEXT = re.compile(r"^\.(?P<name>.+)\.next-(?P<pid>\d+)(\.wal)?$")
 
 
-def sql_statements() -> list[tuple[str, str]]:
-    """(file name, statement) for every statement of every sql/*.sql file, in file order."""
+def sql_statements(phase: str | None = None) -> list[tuple[str, str]]:
+    """(file name, statement) for every statement of the sql/*.sql files, in file order. Phase
+    "schema": files numbered below 100, run into the empty file before the load; "derive": the
+    others (key checks, analytics tables, views), run after it; None: all."""
     statements = []
     for path in sorted(sql_dir().glob("*.sql")):
+        number = int(m.group(1)) if (m := re.match(r"(\d+)_", path.name)) else 0
+        if phase and (phase == "schema") != (number < DERIVE_FROM):
+            continue
         for stmt in re.split(r";\s*$", path.read_text("utf-8"), flags=re.MULTILINE):
             body = "\n".join(line for line in stmt.splitlines() if not line.strip().startswith("--")).strip()
             if body:
@@ -128,11 +134,9 @@ def publish(ws: Workspace, staged: dict[str, Path], runs: pl.DataFrame) -> dict[
     with _swapped_in(ws.db_path) as (next_path, progress):
         con = duckdb.connect(str(next_path))
         try:
-            for name, statement in sql_statements():
-                try:
-                    con.execute(statement)
-                except duckdb.Error as err:
-                    raise WarehouseError(f"sql/{name}: {_first_line(err)}") from None
+            # DuckDB draws a progress bar on stderr for statements over 2 s (the analytics at scale)
+            con.execute("SET enable_progress_bar = false")
+            _run_sql(con, sql_statements("schema"))
             for table, target in LOADED.items():
                 progress["step"] = f"loading {target}"
                 con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM read_parquet(?)",
@@ -140,11 +144,26 @@ def publish(ws: Workspace, staged: dict[str, Path], runs: pl.DataFrame) -> dict[
                 counts[target] = con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
                 if pause and len(counts) == 1:
                     time.sleep(pause)  # test hook: a crash or a reader lands mid-load
+            progress["step"] = "checking keys and building the analytics tables"
+            _run_sql(con, sql_statements("derive"))
             _load_runs(con, runs, progress)
             counts["audit.runs"] = runs.height
         finally:
             _close_quietly(con)
     return counts
+
+
+def _run_sql(con: duckdb.DuckDBPyConnection, statements: list[tuple[str, str]]) -> None:
+    """A failing statement (a bad sql/ file, or a key check finding a duplicate) stops the
+    publish with one line naming its file. Disk and memory errors are the build's, not the
+    statement's: _swapped_in reports those."""
+    for name, statement in statements:
+        try:
+            con.execute(statement)
+        except (duckdb.IOException, duckdb.OutOfMemoryException):
+            raise
+        except duckdb.Error as err:
+            raise WarehouseError(f"sql/{name}: {_first_line(err)}") from None
 
 
 def replace_runs(db_path: Path, runs: pl.DataFrame) -> None:
