@@ -81,14 +81,53 @@ def coauthor_pairs(mentions: pl.DataFrame, cluster: pl.Series) -> pl.DataFrame:
     # their papers with every other.
     with_co = (seekers.join(co, on="record_ref").filter(pl.col("mid") != pl.col("co_mid"))
                .sort("mid").unique(["cls", "co_cls"], keep="first"))
-    pairs = (with_co.join(with_co.select("mid", "paper_id", "last", "given", "name_key", "cls", "co_cls"),
-                          on=["last", "co_cls"], suffix="_b")
-             .filter((pl.col("mid") < pl.col("mid_b")) & (pl.col("paper_id") != pl.col("paper_id_b"))
-                     & (pl.col("cls") != pl.col("cls_b")))
+    # Most (family name, co-author) pairs occur once: nothing to pair, so set aside first.
+    keyed = (with_co.filter(pl.len().over("last", "co_cls") > 1)
+             .select("mid", "paper_id", "last", "given", "name_key", "cls", "co_cls", "co_name"))
+    pairs = (pl.concat([_other_spelling_pairs(keyed), _same_spelling_links(keyed)])
              .sort("mid", "mid_b", "co_name").unique(["mid", "mid_b"], keep="first"))
     return pairs.select(pl.col("mid").alias("mid_a"), "mid_b", "given", "given_b", "name_key", "name_key_b",
                         (pl.lit("coauthor:") + pl.col("co_name")).alias("evidence"),
                         pl.lit("coauthor").alias("basis"))
+
+
+_SIDE = ["mid", "paper_id", "name_key", "cls", "co_name"]
+_PAIR_COLS = ["mid", "mid_b", "given", "given_b", "name_key", "name_key_b", "co_name"]
+
+
+def _other_spelling_pairs(keyed: pl.DataFrame) -> pl.DataFrame:
+    """Every pair of mentions written with different given names, one family name, on different
+    papers, sharing a co-author. Spellings are joined first (a few per family name and co-author),
+    then expanded to their mentions, so the pairs of mentions written alike are never formed."""
+    spellings = keyed.group_by("last", "co_cls", "given").agg(_SIDE)
+    b_side = spellings.rename({c: f"{c}_b" for c in [*_SIDE, "given"]})
+    return (spellings.join(b_side, on=["last", "co_cls"]).filter(pl.col("given") != pl.col("given_b"))
+            .explode(_SIDE).explode([f"{c}_b" for c in _SIDE])
+            .filter((pl.col("mid") < pl.col("mid_b")) & (pl.col("paper_id") != pl.col("paper_id_b"))
+                    & (pl.col("cls") != pl.col("cls_b")))
+            .select(_PAIR_COLS))
+
+
+def _same_spelling_links(keyed: pl.DataFrame) -> pl.DataFrame:
+    """Mentions written alike that share a co-author: all of them pairwise would be quadratic in
+    a prolific author's papers (the 10^6 benchmark ran out of memory there), and they only need to
+    end up connected. Each links to the group's first mention, and the mentions on that one's own
+    paper to the first mention on another paper: connected exactly when all pairs on different
+    papers are. (Pairs written alike never decide the ambiguity rules, which count full names.)"""
+    group = ["last", "co_cls", "given"]
+    ordered = keyed.sort("mid")
+    hub = ordered.group_by(group).agg(pl.col("mid").first().alias("hub"), pl.col("paper_id").first().alias("hub_paper"))
+    with_hub = ordered.join(hub, on=group)
+    second = (with_hub.filter(pl.col("paper_id") != pl.col("hub_paper"))
+              .group_by(group).agg(pl.col("mid").first().alias("hub2")))
+    linked = (with_hub.join(second, on=group)
+              .with_columns(pl.when(pl.col("paper_id") != pl.col("hub_paper")).then("hub")
+                            .otherwise("hub2").alias("other"))
+              .join(keyed.select(pl.col("mid").alias("other"), pl.col("cls").alias("other_cls")), on="other")
+              .filter((pl.col("other") != pl.col("mid")) & (pl.col("other_cls") != pl.col("cls"))))
+    return linked.select(pl.min_horizontal("mid", "other").alias("mid"), pl.max_horizontal("mid", "other").alias("mid_b"),
+                         "given", pl.col("given").alias("given_b"), "name_key", pl.col("name_key").alias("name_key_b"),
+                         "co_name")
 
 
 def evidence_pairs(mentions: pl.DataFrame, cluster: pl.Series) -> pl.DataFrame:
