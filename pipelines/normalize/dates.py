@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 MONTH_DAY_YEAR = re.compile(r"^(?P<mon>[A-Za-z]{3})[a-z]*\.? (?P<day>\d{1,2})(?:, (?P<year>\d{4}))?$")
 
 
+# Pure, and a page repeats its dates across papers and captures: parsing one costs more than
+# looking it up.
+@lru_cache(maxsize=8192)
 def page_date(text: str, captured_on: date) -> tuple[date, str]:
     """'Jul 19, 2023' -> 2023-07-19. 'Mar 3' (no year) -> the latest Mar 3 not after `captured_on`.
 

@@ -28,6 +28,7 @@ def is_known(code: str | None) -> bool:
     return bool(code) and code in arxiv_taxonomy()
 
 
+@lru_cache(maxsize=4096)  # pages repeat a handful of topic names on every paper
 def arxiv_code(text: str | None, default_archive: str = "cs") -> str | None:
     """'CL' -> 'cs.CL'; 'cs.CL' -> 'cs.CL'; 'Artificial Intelligence' -> 'cs.AI'; unknown -> None."""
     if not text:

@@ -16,11 +16,28 @@ HEAD_CHARS = 8192
 _CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b)
 
 
+# The capture decoded last, and its text: detecting a format and then parsing decode the same
+# capture twice. One slot, for captures up to this size, so nothing large is kept alive.
+_LAST: tuple[Capture | None, str] = (None, "")
+_REMEMBER_BYTES = 4 << 20
+
+
 def decode(capture: Capture) -> str:
     """Bytes -> text. UTF-8 (with or without BOM), UTF-16 by BOM, else Latin-1 as a last resort.
 
     Raises EmptyCapture for empty/whitespace-only content and BinaryCapture for content with NUL
     bytes or a high share of control characters (an image, a PDF, a gzip saved by mistake)."""
+    global _LAST
+    last, text = _LAST
+    if last is capture:
+        return text
+    text = _decode(capture)
+    if len(capture.content) <= _REMEMBER_BYTES:
+        _LAST = (capture, text)
+    return text
+
+
+def _decode(capture: Capture) -> str:
     data = capture.content
     if not data.strip():
         raise EmptyCapture(f"{capture.capture}: file is empty ({len(data)} bytes)")

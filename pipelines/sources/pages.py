@@ -2,7 +2,9 @@
 row, and turning paper blocks into rows or rejects."""
 from __future__ import annotations
 
+import codecs
 import re
+from types import ModuleType
 from typing import Callable
 
 from ..errors import TruncatedCapture
@@ -15,6 +17,55 @@ _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)", re.
 
 def is_html(text: str) -> bool:
     return bool(_HTML_START.match(text[:1024]))
+
+
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def read_page(capture: Capture, text: str, htmlform: ModuleType, textform: ModuleType):
+    """(header, blocks, cut) from whichever form the page is in. The HTML tree is built from the
+    captured bytes themselves when they are the UTF-8 of `text` (no BOM, and fewer characters
+    than bytes, which a Latin-1 fallback never gives): lexbor reads UTF-8, so encoding the text
+    back would only copy it, slowly for non-ASCII text."""
+    if not is_html(text):
+        return textform.read(text)
+    data = capture.content
+    utf8 = len(text) < len(data) and not data.startswith(_BOMS)
+    return htmlform.read(text, data if utf8 else None)
+
+
+def cards(tree, card: str, fields: dict[str, str]) -> list[tuple[object, dict[str, list]]]:
+    """Every node matching `card`, each with {field: the nodes `card_node.css(selector)` finds},
+    in document order.
+
+    Found with one query per selector over the whole tree, each node given to the card it sits
+    in: a css() call costs a few microseconds whatever it searches, so asking every card for
+    every field costs more than parsing the page. A card matches itself, as css() matches the
+    node it is called on. Nested cards, where a node sits in two, keep the per-card queries."""
+    nodes = tree.css(card)
+    if not nodes or tree.css_first(f"{card} {card}") is not None:
+        return [(node, {key: node.css(sel) for key, sel in fields.items()}) for node in nodes]
+    per_card = [{key: [] for key in fields} for _ in nodes]
+    index = {node.mem_id: found for node, found in zip(nodes, per_card)}
+    for key, sel in fields.items():
+        for node in tree.css(sel):
+            at = node
+            while at is not None:  # up to the card the node sits in, if it sits in one
+                found = index.get(at.mem_id)
+                if found is not None:
+                    found[key].append(node)
+                    break
+                at = at.parent
+    return list(zip(nodes, per_card))
+
+
+def first_text(nodes: list) -> str | None:
+    """The stripped text of the first node, as the page shows it; None if none or empty."""
+    return (nodes[0].text(deep=True).strip() or None) if nodes else None
+
+
+def first_attr(nodes: list, name: str) -> str | None:
+    return nodes[0].attributes.get(name) if nodes else None
 
 
 def payload(block: dict) -> str:

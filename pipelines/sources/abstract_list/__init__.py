@@ -6,7 +6,7 @@ from itertools import islice
 
 from ...records import Capture, ParsedBatch
 from ..base import decode
-from ..pages import is_html, name_page_batch, tidy
+from ..pages import is_html, name_page_batch, read_page, tidy
 from . import htmlform, settings, textform
 
 NAME = "abstract_list"
@@ -14,7 +14,7 @@ NAME = "abstract_list"
 
 def sniff(head: str) -> bool:
     if is_html(head):
-        return bool(settings.HTML_SNIFF.search(head))
+        return any(p.search(head) for p in settings.HTML_SNIFF)
     # The layout has no marker but its shape: a name line, then "Abstract:" lines.
     first_two = list(islice((line.strip() for line in head.splitlines() if line.strip()), 2))
     return (len(first_two) == 2 and bool(settings.NAME_LINE.match(first_two[0]))
@@ -23,7 +23,7 @@ def sniff(head: str) -> bool:
 
 def parse(capture: Capture) -> ParsedBatch:
     text = decode(capture)
-    header, blocks, cut = (htmlform if is_html(text) else textform).read(text)
+    header, blocks, cut = read_page(capture, text, htmlform, textform)
     return name_page_batch(capture, NAME, header, blocks, cut,
                            lambda i, block, last_cut, profile_ref:
                            _paper(capture, i, block, profile_ref, last_cut))

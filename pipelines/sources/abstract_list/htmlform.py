@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser
 
+from ..pages import cards, first_text
 from . import settings as S
 
 SEL = S.SELECTORS
+CARD_FIELDS = ("abstract", "card_end")
 
 
 def _text(node, selector: str) -> str | None:
@@ -15,10 +17,10 @@ def _text(node, selector: str) -> str | None:
     return found.text(deep=True).strip() or None
 
 
-def read(text: str) -> tuple[dict, list[dict], bool]:
-    tree = LexborHTMLParser(text)
-    cards = tree.css(SEL["paper"])
-    blocks = [{"abstract": _text(card, SEL["abstract"]), "raw": card} for card in cards]
-    cut = bool(blocks) and (cards[-1].css_first(SEL["card_end"]) is None
-                            or not blocks[-1]["abstract"])
+def read(text: str, utf8: bytes | None = None) -> tuple[dict, list[dict], bool]:
+    """`utf8`: the page's UTF-8 bytes when the caller has them, parsed instead of `text`."""
+    tree = LexborHTMLParser(text if utf8 is None else utf8)
+    found = cards(tree, SEL["paper"], {key: SEL[key] for key in CARD_FIELDS})
+    blocks = [{"abstract": first_text(fields["abstract"]), "raw": card} for card, fields in found]
+    cut = bool(blocks) and (not found[-1][1]["card_end"] or not blocks[-1]["abstract"])
     return {"name": _text(tree, SEL["name"])}, blocks, cut

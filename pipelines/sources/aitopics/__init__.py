@@ -3,11 +3,12 @@ per paper the title, a venue line (arXiv's listing named by category: "arXiv.org
 Intelligence") and the abstract. No authors, no dates. Read from the saved text or the HTML."""
 from __future__ import annotations
 
+from functools import lru_cache
 
 from ...normalize.topics import arxiv_code
 from ...records import Capture, ParsedBatch
 from ..base import decode
-from ..pages import is_html, name_page_batch, tidy
+from ..pages import is_html, name_page_batch, read_page, tidy
 from . import htmlform, settings, textform
 
 NAME = "aitopics"
@@ -15,7 +16,7 @@ NAME = "aitopics"
 
 def sniff(head: str) -> bool:
     if is_html(head):
-        return bool(settings.HTML_SNIFF.search(head))
+        return any(p.search(head) for p in settings.HTML_SNIFF)
     if head.lstrip()[:1] in ("{", "[", "<"):
         return False
     return bool(settings.TEXT_SNIFF.search(head))
@@ -23,12 +24,13 @@ def sniff(head: str) -> bool:
 
 def parse(capture: Capture) -> ParsedBatch:
     text = decode(capture)
-    header, blocks, cut = (htmlform if is_html(text) else textform).read(text)
+    header, blocks, cut = read_page(capture, text, htmlform, textform)
     return name_page_batch(capture, NAME, header, blocks, cut,
                            lambda i, block, last_cut, profile_ref:
                            _paper(capture, i, block, profile_ref, last_cut))
 
 
+@lru_cache(maxsize=1024)  # a page names a handful of venues, one per paper
 def venue_and_topic(line: str | None) -> tuple[str | None, str | None]:
     """'arXiv.org Artificial Intelligence' -> ('arXiv', 'cs.AI'); any other venue stays as it is
     written, with no topic."""

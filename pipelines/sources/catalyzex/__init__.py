@@ -7,7 +7,7 @@ from __future__ import annotations
 from ...normalize.dates import page_date
 from ...records import Capture, ParsedBatch
 from ..base import decode
-from ..pages import is_html, name_page_batch, tidy
+from ..pages import is_html, name_page_batch, read_page, tidy
 from . import htmlform, settings, textform
 
 NAME = "catalyzex"
@@ -15,7 +15,7 @@ NAME = "catalyzex"
 
 def sniff(head: str) -> bool:
     if is_html(head):
-        return bool(settings.HTML_SNIFF.search(head))
+        return any(p.search(head) for p in settings.HTML_SNIFF)
     if head.lstrip()[:1] in ("{", "[", "<"):
         return False
     return all(p.search(head) for p in settings.TEXT_SNIFF)
@@ -23,7 +23,7 @@ def sniff(head: str) -> bool:
 
 def parse(capture: Capture) -> ParsedBatch:
     text = decode(capture)
-    header, blocks, cut = (htmlform if is_html(text) else textform).read(text)
+    header, blocks, cut = read_page(capture, text, htmlform, textform)
     return name_page_batch(capture, NAME, header, blocks, cut,
                            lambda i, block, last_cut, profile_ref:
                            _paper(capture, i, block, profile_ref, last_cut))

@@ -3,13 +3,14 @@ and a list of papers, each "<TOPIC><date>[Code]", title, a byline truncated afte
 with affiliation slugs, and the abstract. Read from the saved text or from the HTML."""
 from __future__ import annotations
 
+from functools import lru_cache
 
 from ...errors import TruncatedCapture
 from ...normalize.dates import page_date
 from ...normalize.topics import arxiv_code
 from ...records import Capture, ParsedBatch, reject
 from ..base import decode
-from ..pages import add_papers, is_html, tidy
+from ..pages import add_papers, is_html, read_page, tidy
 from . import htmlform, settings, textform
 
 NAME = "scored_profile"
@@ -17,7 +18,7 @@ NAME = "scored_profile"
 
 def sniff(head: str) -> bool:
     if is_html(head):
-        return bool(settings.HTML_SNIFF.search(head))
+        return any(p.search(head) for p in settings.HTML_SNIFF)
     # API responses (JSON, XML) may mention "h-index" or "citations" in a field; never ours.
     if head.lstrip()[:1] in ("{", "[", "<"):
         return False
@@ -26,7 +27,7 @@ def sniff(head: str) -> bool:
 
 def parse(capture: Capture) -> ParsedBatch:
     text = decode(capture)
-    header, blocks, cut = (htmlform if is_html(text) else textform).read(text)
+    header, blocks, cut = read_page(capture, text, htmlform, textform)
     batch = ParsedBatch(format=NAME)
     profile = _profile(capture, header)
     if profile is None and not blocks:
@@ -47,6 +48,7 @@ def parse(capture: Capture) -> ParsedBatch:
     return batch
 
 
+@lru_cache(maxsize=1024)  # a handful of codes, one per paper: each costs up to seven lookups
 def topic_code(short: str | None) -> str | None:
     """'CL' -> 'cs.CL', 'ML' -> 'stat.ML': the first archive that has the category."""
     if not short:
