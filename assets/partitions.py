@@ -38,7 +38,7 @@ from pipelines.config import SOURCES, Config, host_key, load_config
 from pipelines.errors import ConfigError
 from pipelines.io import write_parquet
 from pipelines.stages.runlog import read_state, update_state
-from pipelines.warehouse.query import query
+from pipelines.warehouse.query import query, read_query
 from pipelines.workspace import Workspace
 
 from .resources import PapertrailResource
@@ -194,25 +194,12 @@ def source_captures():
 week_partitions = WeeklyPartitionsDefinition(start_date="2024-01-01", day_offset=1, timezone="UTC")
 WEEKS_SCHEMA = {"week": pl.Date, "papers": pl.Int64, "citations": pl.Int64, "snapshots": pl.Int64}
 
-# Per week: every paper's latest count captured before the week ends, and how many snapshots
-# were taken within the week. Week bounds come in as UTC instants, so no session time zone applies.
-_WEEKS_SQL = """
-WITH weeks AS (SELECT unnest(?::TIMESTAMPTZ[]) AS starts, unnest(?::TIMESTAMPTZ[]) AS ends),
-latest AS (
-    SELECT w.starts, s.paper_id, arg_max(s.citation_count, s.captured_at) AS citations,
-           count(*) FILTER (WHERE s.captured_at >= w.starts) AS taken
-    FROM weeks w JOIN core.citation_snapshots s ON s.captured_at < w.ends
-    GROUP BY ALL)
-SELECT starts, count(*) AS papers, sum(citations) AS citations, sum(taken) AS snapshots
-FROM latest GROUP BY starts
-"""
-
 
 def week_snapshots(db_path: Path, weeks: list[str]) -> pl.DataFrame:
     """One row per week key (its Monday, "2026-11-16"): papers with a citation count by the week's
     end, their citations summed, and the snapshots captured during the week. Zeros before any."""
     starts = [datetime.fromisoformat(w).replace(tzinfo=timezone.utc) for w in weeks]
-    found = query(db_path, _WEEKS_SQL, [starts, [s + timedelta(days=7) for s in starts]])
+    found = query(db_path, read_query("citation_weeks"), [starts, [s + timedelta(days=7) for s in starts]])
     by_start = {row["starts"].astimezone(timezone.utc): row for row in found.iter_rows(named=True)}
     return pl.DataFrame([{"week": s.date(), **{k: int(by_start[s][k]) if s in by_start else 0
                                                for k in ("papers", "citations", "snapshots")}}

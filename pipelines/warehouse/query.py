@@ -7,6 +7,10 @@ import duckdb
 import polars as pl
 
 from ..errors import WarehouseError
+from ..paths import sql_dir
+
+# Read-time queries live below sql/ rather than in it: every top-level sql/*.sql runs at publish.
+QUERIES_DIR = "queries"
 
 
 def query(db_path: Path, sql: str, params: list | None = None) -> pl.DataFrame:
@@ -22,6 +26,15 @@ def query(db_path: Path, sql: str, params: list | None = None) -> pl.DataFrame:
         raise WarehouseError(f"query failed: {str(err).splitlines()[0]}") from None
     finally:
         con.close()
+
+
+def read_query(name: str) -> str:
+    """The text of sql/queries/<name>.sql (a read-time query, not run at publish)."""
+    path = sql_dir() / QUERIES_DIR / f"{name}.sql"
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise WarehouseError(f"no query {name!r}: {path} does not exist") from None
 
 
 def format_table(frame: pl.DataFrame, max_width: int = 60) -> str:
