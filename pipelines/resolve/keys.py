@@ -66,11 +66,23 @@ def assign_ids(edges: pl.DataFrame, cluster: pl.Series, known: pl.DataFrame, pri
     named = edges.filter(pl.col("kind").is_in(list(priority)))
     labelled = named.with_columns(cluster.gather(named["idx"]).alias("cluster"),
                                   pl.col("kind").replace_strict(priority, return_dtype=pl.Int32).alias("kp"))
-    best = (labelled.sort("kp", "key").group_by("cluster", maintain_order=True)
-            .agg(pl.col("key").first().alias("best_key")))
-    reused = (labelled.join(known, on="key", how="inner").sort("kp", "id")
-              .group_by("cluster", maintain_order=True).agg(pl.col("id").first().alias("known_id")))
-    table = best.join(reused, on="cluster", how="left").sort("best_key")
+    strongest = pl.col("kp") == pl.col("kp").min().over("cluster")
+    best = labelled.filter(strongest).group_by("cluster").agg(pl.col("key").min().alias("best_key"))
+    reused = (labelled.join(known, on="key", how="inner").filter(strongest)
+              .group_by("cluster").agg(pl.col("id").min().alias("known_id")))
+    table = best.join(reused, on="cluster", how="left")
+    fresh = table.filter(pl.col("known_id").is_null())
+    hashed = fresh.select("cluster", pl.Series("hashed", [hash_id(prefix, k) for k in fresh["best_key"].to_list()],
+                                               dtype=pl.String))
+    table = (table.join(hashed, on="cluster", how="left")
+             .with_columns(pl.coalesce("known_id", "hashed").alias("id")))
+    if table["id"].is_unique().all():  # nothing claimed twice: what the sequential rule gives too
+        return table.select("cluster", "id", "best_key")
+    return _assign_in_turn(table.sort("best_key"), prefix)
+
+
+def _assign_in_turn(table: pl.DataFrame, prefix: str) -> pl.DataFrame:
+    """Clusters in best-key order take their known id unless an earlier one took it."""
     taken: set[str] = set()
     ids = []
     for known_id, best_key in zip(table["known_id"].to_list(), table["best_key"].to_list()):

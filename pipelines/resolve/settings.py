@@ -27,7 +27,7 @@ TITLE_MIN_WORDS = 3
 ABSTRACT_KEY_CHARS = 200
 ABSTRACT_MIN_CHARS = 80
 # Raw characters folded for the abstract keys (the whole abstract only where that falls short).
-ABSTRACT_HEAD_CHARS = 600
+ABSTRACT_HEAD_CHARS = 320
 # The fuzzy fallback for title-less records compares only abstracts opening with the same words,
 # over the shorter one's length (a truncated abstract is a prefix), and needs this rapidfuzz ratio.
 ABSTRACT_BLOCK_WORDS = 8
