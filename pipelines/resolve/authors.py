@@ -32,7 +32,8 @@ EVIDENCE_PRIORITY = len(AUTHOR_KEY_PRIORITY)
 def mentions_of(records: pl.DataFrame, papers: pl.DataFrame, profiles: pl.DataFrame) -> pl.DataFrame:
     """One row per byline slot on every record's list and per profile owner, with name parts,
     the ids it carries and the flags the rules need."""
-    listed = (records.join(papers.select("paper_id", "authors_idx"), on="paper_id", how="left")
+    listed = (records.select("idx", "paper_id", "record_ref", "source", "authors")
+              .join(papers.select("paper_id", "authors_idx"), on="paper_id", how="left")
               .with_columns((pl.col("idx") == pl.col("authors_idx")).fill_null(False).alias("chosen"))
               .select("paper_id", "record_ref", "source", "chosen", "authors").explode("authors")
               .drop_nulls("authors").unnest("authors").rename({"name": "raw_name"})

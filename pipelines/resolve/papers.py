@@ -67,25 +67,31 @@ def assign_paper_ids(edges: pl.DataFrame, cluster: pl.Series, crosswalk: pl.Data
     return assign_ids(edges, cluster, known, KEY_PRIORITY, "P").rename({"id": "paper_id"})
 
 
+PICKED = ("title", "abstract", "arxiv_id", "doi", "openalex_id", "s2_id", "primary_topic", "venue", "page_count")
+
+
 def pick_fields(records: pl.DataFrame) -> pl.DataFrame:
-    """One row per paper: each field from the highest-priority record that has it."""
-    ordered = records.sort("paper_id", "priority", pl.col("captured_at"), "idx",
-                           descending=[False, False, True, False])
+    """One row per paper: each field from the highest-priority record that has it. The order is
+    found on a narrow frame (which record wins each field) and only the winners' values are
+    gathered: sorting every column of a million records cost seconds and gigabytes."""
+    order = (records.select("idx", "paper_id", "priority", "captured_at")
+             .sort("paper_id", "priority", "captured_at", "idx", descending=[False, False, True, False])["idx"])
+    narrow = pl.DataFrame({"idx": order, "paper_id": records["paper_id"].gather(order),
+                           "source": records["source"].gather(order), "has_code": records["has_code"].gather(order),
+                           **{f"has_{c}": records[c].is_not_null().gather(order) for c in PICKED}})
+    winners = narrow.group_by("paper_id", maintain_order=True).agg(
+        *[pl.col("idx").filter(pl.col(f"has_{c}")).first().alias(c) for c in PICKED],
+        pl.col("has_code").drop_nulls().max().alias("has_code"),
+        pl.len().alias("records"), pl.col("source").n_unique().alias("sources"),
+    )
+    picked = winners.with_columns(records[c].gather(winners[c]).alias(c) for c in PICKED)
 
-    def first(col: str) -> pl.Expr:
-        return pl.col(col).drop_nulls().first().alias(col)
-
-    dated = (records.filter(pl.col("published_on").is_not_null())
+    dated = (records.select("idx", "paper_id", "priority", "published_on", "date_precision")
+             .filter(pl.col("published_on").is_not_null())
              .with_columns(pl.col("date_precision").replace_strict(DATE_PRECISION_RANK, default=3,
                                                                    return_dtype=pl.Int32).alias("dp"))
              .sort("paper_id", "dp", "priority", "idx")
              .group_by("paper_id").agg(pl.col("published_on").first(), pl.col("date_precision").first()))
-    picked = ordered.group_by("paper_id", maintain_order=True).agg(
-        first("title"), first("abstract"), first("arxiv_id"), first("doi"), first("openalex_id"),
-        first("s2_id"), first("primary_topic"), first("venue"), first("page_count"),
-        pl.col("has_code").drop_nulls().max().alias("has_code"),
-        pl.len().alias("records"), pl.col("source").n_unique().alias("sources"),
-    )
     return (picked.join(dated, on="paper_id", how="left")
             .with_columns(pl.col("published_on").dt.year().cast(pl.Int32).alias("year")))
 
@@ -93,9 +99,9 @@ def pick_fields(records: pl.DataFrame) -> pl.DataFrame:
 def chosen_author_lists(records: pl.DataFrame) -> pl.DataFrame:
     """Per paper, the record whose author list is used: a complete list always beats a truncated
     ("et al.") one, then source priority; among truncated lists the longest wins."""
-    with_lists = records.filter(pl.col("authors").list.len() > 0).with_columns(
-        pl.col("authors_truncated").fill_null(False).alias("truncated"),
-        pl.col("authors").list.len().alias("n_authors"))
+    with_lists = (records.select("idx", "paper_id", "priority", "authors_truncated", pl.col("authors").list.len().alias("n"))
+                  .filter(pl.col("n") > 0)).with_columns(
+        pl.col("authors_truncated").fill_null(False).alias("truncated"), pl.col("n").alias("n_authors"))
     return (with_lists.sort("paper_id", "truncated", "priority", pl.col("n_authors"), "idx",
                             descending=[False, False, False, True, False])
             .group_by("paper_id", maintain_order=True)
@@ -108,8 +114,10 @@ def resolve_papers(papers: pl.DataFrame, crosswalk: pl.DataFrame) -> dict[str, p
     edges = record_edges(records)
     cluster = components(edges.select("idx", "key"), records.height)
     ids = assign_paper_ids(edges, cluster, crosswalk)
-    records = (records.with_columns(cluster.alias("cluster"))
-               .join(ids.select("cluster", "paper_id"), on="cluster", how="left"))
+    # The id by cluster, as a column: joining the wide record frame would copy every column.
+    paper_id = (cluster.to_frame("cluster").join(ids.select("cluster", "paper_id"), on="cluster", how="left",
+                                                 maintain_order="left")["paper_id"])
+    records = records.with_columns(cluster.alias("cluster"), paper_id)
     core = pick_fields(records).join(chosen_author_lists(records), on="paper_id", how="left")
     edge_ids = edges.join(records.select("idx", "paper_id", "record_ref"), on="idx")
     new_crosswalk = pl.concat([crosswalk, edge_ids.select("key", "paper_id")]).unique("key", keep="first")

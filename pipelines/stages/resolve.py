@@ -66,8 +66,10 @@ def quarantine_rows(ws: Workspace, rejects: pl.DataFrame, unusable: pl.DataFrame
 def resolve_all(ws: Workspace) -> dict[str, int]:
     """Writes every staged table; returns their row counts."""
     parsed = read_parsed(ws, "papers")
-    unusable = parsed.filter(_unidentifiable(parsed))
-    parsed = parsed.filter(~_unidentifiable(parsed))
+    placeable = parsed.select(~_unidentifiable(parsed)).to_series()
+    unusable = parsed.filter(~placeable)
+    if not placeable.all():  # filtering copies every column: only when something is left out
+        parsed = parsed.filter(placeable)
     profiles = read_parsed(ws, "profiles")
     crosswalk = read_crosswalk(ws)
     resolved = resolve_papers(parsed, crosswalk)
