@@ -54,10 +54,16 @@ def _with_cluster(mentions: pl.DataFrame, cluster: pl.Series) -> pl.DataFrame:
     return m.with_columns(cluster.gather(m["mid"]).alias("cls"))
 
 
+def _shared_family_name() -> pl.Expr:
+    """Evidence joins two clusters of one family name: a family name that only one cluster uses
+    (most of them) can be set aside before any join."""
+    return pl.col("cls").filter(pl.col("linkable")).n_unique().over("last") > 1
+
+
 def shared_paper_pairs(mentions: pl.DataFrame, cluster: pl.Series) -> pl.DataFrame:
     """Mentions of one paper on different records' lists, same family name, positions within
     POSITION_SLACK: the same author slot written two ways."""
-    m = _with_cluster(mentions, cluster).filter(pl.col("linkable"))
+    m = _with_cluster(mentions, cluster).filter(pl.col("linkable") & _shared_family_name())
     cols = ["mid", "paper_id", "record_ref", "position", "last", "given", "name_key", "cls"]
     pairs = (m.select(cols).join(m.select(cols), on=["paper_id", "last"], suffix="_b")
              .filter((pl.col("mid") < pl.col("mid_b")) & (pl.col("record_ref") != pl.col("record_ref_b"))
@@ -76,7 +82,8 @@ def coauthor_pairs(mentions: pl.DataFrame, cluster: pl.Series) -> pl.DataFrame:
          .filter(pl.col("list_len") <= COAUTHOR_LIST_MAX))
     co = m.filter(pl.col("strong")).select("record_ref", pl.col("mid").alias("co_mid"),
                                            pl.col("cls").alias("co_cls"), pl.col("name_key").alias("co_name"))
-    seekers = m.filter(pl.col("linkable")).select("mid", "record_ref", "paper_id", "last", "given", "name_key", "cls")
+    seekers = (m.filter(pl.col("linkable") & _shared_family_name())
+               .select("mid", "record_ref", "paper_id", "last", "given", "name_key", "cls"))
     # One row per (person so far, co-author): a prolific pair would otherwise pair every one of
     # their papers with every other.
     with_co = (seekers.join(co, on="record_ref").filter(pl.col("mid") != pl.col("co_mid"))
