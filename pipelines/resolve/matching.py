@@ -39,9 +39,9 @@ def title_edges(records: pl.DataFrame) -> pl.DataFrame:
     a preprint and its journal version each have their own DOI, and S2 and OpenAlex often keep
     one entry per version.
     Titles of fewer than TITLE_MIN_WORDS words ("Introduction", "Erratum") never link alone."""
-    titled = (records.filter(pl.col("title_key").is_not_null()
-                             & (pl.col("title_key").str.count_matches(" ") >= TITLE_MIN_WORDS - 1))
-              .select("idx", "title_key", "year", "arxiv_id"))
+    titled = (records.select("idx", "title_key", "year", "arxiv_id")
+              .filter(pl.col("title_key").is_not_null()
+                      & (pl.col("title_key").str.count_matches(" ") >= TITLE_MIN_WORDS - 1)))
     windows = year_windows(titled)
     per_title = windows.group_by("title_key").agg(pl.col("start").n_unique().alias("n_windows"))
     placed = (titled.join(windows, on=["title_key", "year"], how="left")
@@ -62,7 +62,8 @@ def abstract_edges(records: pl.DataFrame) -> pl.DataFrame:
     """Title-less records join the paper whose abstract starts the same. Titled records never link
     through abstracts (two papers may share boilerplate openings), so each abstract group is
     anchored on its best titled record and only title-less records attach to that anchor."""
-    with_abstract = records.filter(pl.col("abstract_key").is_not_null())
+    with_abstract = (records.select("idx", "priority", "title_key", "abstract_key")
+                     .filter(pl.col("abstract_key").is_not_null()))
     anchors = (with_abstract.sort(pl.col("title_key").is_null(), "priority", "idx")
                .group_by("abstract_key", maintain_order=True)
                .agg(pl.col("idx").first().alias("anchor"), pl.len().alias("group_size")))
@@ -83,7 +84,8 @@ def fuzzy_abstract_edges(records: pl.DataFrame, alone: pl.DataFrame) -> pl.DataF
     if alone.is_empty():
         return pl.DataFrame(schema=EDGE_SCHEMA)
     block = pl.col("abstract_head").str.split(" ").list.head(ABSTRACT_BLOCK_WORDS).list.join(" ")
-    blocked = (records.filter(pl.col("abstract_head").str.len_chars() >= ABSTRACT_MIN_CHARS)
+    blocked = (records.select("idx", "priority", "title_key", "abstract_head")
+               .filter(pl.col("abstract_head").str.len_chars() >= ABSTRACT_MIN_CHARS)
                .select("idx", "priority", pl.col("title_key").is_not_null().alias("titled"), block.alias("block")))
     seekers = blocked.join(alone, on="idx")
     candidates = seekers.join(blocked, on="block", suffix="_c").filter(pl.col("idx") != pl.col("idx_c"))
@@ -91,7 +93,8 @@ def fuzzy_abstract_edges(records: pl.DataFrame, alone: pl.DataFrame) -> pl.DataF
         return pl.DataFrame(schema=EDGE_SCHEMA)
     # Whole folded abstracts, only for the few records that are compared.
     involved = pl.concat([candidates["idx"], candidates["idx_c"]]).unique().implode()
-    whole = records.filter(pl.col("idx").is_in(involved)).select("idx", folded("abstract").alias("abstract_fold"))
+    whole = (records.select("idx", "abstract").filter(pl.col("idx").is_in(involved))
+             .select("idx", folded("abstract").alias("abstract_fold")))
     pairs = (candidates.join(whole, on="idx")
              .join(whole.rename({"idx": "idx_c", "abstract_fold": "abstract_fold_c"}), on="idx_c")
              .select("idx", "abstract_fold", "idx_c", "abstract_fold_c", "titled_c", "priority_c"))

@@ -40,7 +40,8 @@ def with_abstract_head(records: pl.DataFrame) -> pl.DataFrame:
     cut_short = ((pl.col("abstract").str.len_chars() > ABSTRACT_HEAD_CHARS)
                  & ((pl.col("abstract_head").str.len_chars() <= ABSTRACT_KEY_CHARS)
                     | (pl.col("abstract_head").str.count_matches(" ") <= ABSTRACT_BLOCK_WORDS)))
-    whole = records.filter(cut_short).select("idx", folded("abstract").alias("abstract_head"))
+    whole = (records.select("idx", "abstract", "abstract_head").filter(cut_short)
+             .select("idx", folded("abstract").alias("abstract_head")))
     return records.update(whole, on="idx") if whole.height else records
 
 

@@ -102,7 +102,9 @@ def resolve_all(ws: Workspace) -> dict[str, int]:
                                    "record_ref")
                            .sort("author_id", "captured_at", "record_ref"),
         "profile_papers": people["profile_papers"],
-        "citation_snapshots": records.filter(pl.col("citation_count").is_not_null())
+        "citation_snapshots": records.select("paper_id", "source", "captured_at", "citation_count",
+                                             "influential_citation_count")
+                              .filter(pl.col("citation_count").is_not_null())
                               .group_by("paper_id", "source", "captured_at")
                               .agg(pl.col("citation_count").max(), pl.col("influential_citation_count").max())
                               .sort("paper_id", "source", "captured_at"),
