@@ -86,7 +86,7 @@ def test_single_id_fields(atom_dir, load_capture):
     assert paper["published_on"] == date(2016, 5, 26) and paper["date_precision"] == "day"
     assert paper["primary_topic"] == "math.CO" and paper["topics"] == ["math.CO", "math.ST"]
     assert paper["doi"] is None and paper["venue"] == "arXiv" and paper["page_count"] == 20
-    assert [(a["name"], a["position"]) for a in paper["authors"]] == [("Caprice Stanley", 0), ("Tobias Windisch", 1)]
+    assert [(a["name"], a["position"]) for a in paper["authors"]] == [("Caprice Stanley", 1), ("Tobias Windisch", 2)]
     assert paper["source"] == "arxiv_atom" and paper["authors_truncated"] is False
 
 

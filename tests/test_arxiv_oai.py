@@ -85,7 +85,7 @@ def test_affiliations_and_junk_authors(oai_dir, load_capture):
     # 9 <author> elements, one of them hepcrawl's keyname ":" which names nobody
     paper = _one(oai_dir, load_capture, "hepcrawl/sample_arxiv_record.xml", "1808.04927")
     assert len(paper["authors"]) == 8 and ":" not in [a["name"] for a in paper["authors"]]
-    assert paper["authors"][0] == {"name": "N. Abgrall", "position": 0, "orcid": None,
+    assert paper["authors"][0] == {"name": "N. Abgrall", "position": 1, "orcid": None,
                                    "affiliations": ["The NA61/SHINE Collaboration"], "source_author_id": None}
 
 

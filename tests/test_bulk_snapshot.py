@@ -39,6 +39,10 @@ def test_bulk_equals_line_parser_on_the_real_200_lines(sample_bytes):
     frames = bulk.parse_chunk(sample_bytes, _capture(sample_bytes))
     assert frames["papers"].height == 200 and frames["rejects"].height == 0
     _assert_same(sample_bytes, frames)
+    # Bylines are numbered 1..n like every other source's (the contract's 1-based position).
+    positions = frames["papers"]["authors"].list.eval(pl.element().struct.field("position"))
+    assert positions.to_list() == [list(range(1, len(p) + 1)) for p in positions.to_list()]
+    assert positions.list.first().unique().to_list() == [1]
 
 
 def test_bulk_in_chunks_equals_the_whole_file(sample_bytes):

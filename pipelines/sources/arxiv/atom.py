@@ -82,7 +82,7 @@ def _entry(batch: ParsedBatch, capture: Capture, index: int, entry) -> None:
         name = h.text(el.findtext(f"{ATOM}name"))
         if name:
             affs = [a for a in (h.text(x.text) for x in el.findall(f"{ARXIV}affiliation")) if a]
-            authors.append(h.author(name, len(authors), affs))
+            authors.append(h.author(name, len(authors) + 1, affs))
     h.add_paper(
         batch, capture, NAME, index, lambda: h.xml_payload(entry),
         title=h.text(entry.findtext(f"{ATOM}title")),

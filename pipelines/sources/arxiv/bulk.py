@@ -222,7 +222,7 @@ def _authors(frame: pl.DataFrame) -> pl.Series:
     names = (names.join(mapping, on="raw", how="left", maintain_order="left")
              .with_columns(pl.when(needs).then(pl.col("py")).otherwise(_squash(pl.col("raw"))).alias("name"))
              .drop_nulls("name"))
-    lists = (names.with_columns(pl.int_range(pl.len()).over("line").cast(pl.Int32).alias("position"))
+    lists = (names.with_columns((pl.int_range(pl.len()).over("line") + 1).cast(pl.Int32).alias("position"))
              .group_by("line", maintain_order=True)
              .agg(pl.struct("name", "position", pl.lit([], pl.List(pl.String)).alias("affiliations"),
                             pl.lit(None, pl.String).alias("orcid"),

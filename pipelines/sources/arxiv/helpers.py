@@ -258,7 +258,7 @@ def _resolve(affiliations: list[str], numbered: dict[str, str]) -> list[str]:
 
 
 def authors_of(pairs: Iterable[tuple[str, list[str]]]) -> list[dict]:
-    return [author(name, i, affs) for i, (name, affs) in enumerate(pairs)]
+    return [author(name, i, affs) for i, (name, affs) in enumerate(pairs, start=1)]
 
 
 # --- rows --------------------------------------------------------------------------------------------

@@ -120,7 +120,7 @@ def _record(batch: ParsedBatch, capture: Capture, index: int, record) -> None:
             # hepcrawl's edited samples hold a keyname ":"; a name without a letter is nobody
             if name and any(ch.isalnum() for ch in name):
                 affs = [a for a in (h.text(x.text) for x in parts.get("affiliation", [])) if a]
-                authors.append(h.author(name, len(authors), affs))
+                authors.append(h.author(name, len(authors) + 1, affs))
     topics = h.categories(h.first_text(fields, "categories"))
     h.add_paper(
         batch, capture, NAME, index, lambda: h.xml_payload(record),

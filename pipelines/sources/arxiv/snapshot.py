@@ -89,4 +89,4 @@ def _authors(record: dict) -> list[dict]:
         split = h.split_authors(raw)
         if len(split) == len(names):  # only trust a one-to-one alignment
             affiliations = [affs for _, affs in split]
-    return [h.author(name, i, affs) for i, (name, affs) in enumerate(zip(names, affiliations))]
+    return [h.author(name, i, affs) for i, (name, affs) in enumerate(zip(names, affiliations), start=1)]
