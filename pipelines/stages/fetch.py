@@ -23,7 +23,7 @@ from ..http import Fetcher, FetchResult, fetch_all, plans_for_config
 from ..io import write_parquet
 from ..records import Capture, reject
 from ..workspace import Workspace
-from .landing import LandingResult, keep_rejects, land, landing_lock
+from .landing import LandingResult, forget_fetch_rejects, keep_rejects, land, landing_lock
 
 FETCH_LOG_SCHEMA = {
     "run_id": pl.String, "url": pl.String, "final_url": pl.String, "status": pl.Int32,
@@ -89,6 +89,7 @@ def fetch_config(ws: Workspace, config: Config, run_id: str | None = None,
                                         meta={"status": res.status, "headers": res.headers}))
     with landing_lock(ws):  # source fetches may run in parallel processes (assets/partitions.py)
         outcome.landed = land(ws, captures, kind="http")
+        forget_fetch_rejects(ws, [r.url for r in results if r.error is None])
         keep_rejects(ws, outcome.failed)
         append_fetch_log(ws, results, run_id)
     if sources is None and config.arxiv_oai and config.arxiv_oai.enabled:

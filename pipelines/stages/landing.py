@@ -228,6 +228,20 @@ def keep_rejects(ws: Workspace, rejects: list[dict]) -> None:
 _keep_rejects = keep_rejects  # the name assets/partitions.py imports
 
 
+def forget_fetch_rejects(ws: Workspace, urls: list[str]) -> int:
+    """A URL whose fetch failed before and has now succeeded is no longer lost: its old fetch
+    quarantine rows go (the fetch log keeps every failed attempt). Returns how many went."""
+    path = land_rejects_path(ws)
+    if not urls or not path.exists():
+        return 0
+    kept = read_land_rejects(ws)
+    stale = (pl.col("stage") == "fetch") & pl.col("capture").is_in(pl.Series(urls, dtype=pl.String).implode())
+    remaining = kept.filter(~stale.fill_null(False))
+    if remaining.height < kept.height:
+        write_parquet(remaining, path)
+    return kept.height - remaining.height
+
+
 def landing_lock(ws: Workspace) -> FileLock:
     """The manifest, rejects and fetch log are read-modify-write files; runs or steps in other
     processes (parallel source fetches, a sensor-started run) take turns on them."""
