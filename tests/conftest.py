@@ -41,3 +41,15 @@ def capture_of(path: Path, captured_at: datetime = CAPTURED_AT) -> Capture:
 @pytest.fixture
 def load_capture():
     return capture_of
+
+
+@pytest.fixture
+def loopback_server():
+    """A pytest-httpserver on 127.0.0.1 (its default host, localhost, is not in the tests'
+    allow-lists), cleared and stopped after the test."""
+    from pytest_httpserver import HTTPServer
+    srv = HTTPServer(host="127.0.0.1", port=0)
+    srv.start()
+    yield srv
+    srv.clear()
+    srv.stop()

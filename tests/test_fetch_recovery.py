@@ -2,7 +2,6 @@
 row goes (the fetch log keeps the failed attempts) and the page's papers are loaded."""
 from __future__ import annotations
 
-import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
@@ -19,17 +18,8 @@ AMARA = SITE.tracked[0]
 PAPERS = tuple(p for _, p in SITE.works_of(AMARA.person)[:3])
 
 
-@pytest.fixture
-def server():
-    srv = HTTPServer(host="127.0.0.1", port=0)
-    srv.start()
-    yield srv
-    srv.clear()
-    srv.stop()
-
-
-def test_a_page_that_later_loads_leaves_quarantine_and_keeps_its_failures_in_the_log(tmp_path, server: HTTPServer):
-    httpserver = server
+def test_a_page_that_later_loads_leaves_quarantine_and_keeps_its_failures_in_the_log(tmp_path, loopback_server: HTTPServer):
+    httpserver = loopback_server
     down = {"on": True}
 
     def page(_req):

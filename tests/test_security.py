@@ -31,12 +31,8 @@ def fetch(server, path: str, **kwargs):
 
 
 @pytest.fixture
-def server():
-    from pytest_httpserver import HTTPServer
-    srv = HTTPServer(host="127.0.0.1", port=0)
-    srv.start()
-    yield srv
-    srv.stop()
+def server(loopback_server):
+    return loopback_server
 
 
 @pytest.mark.parametrize("location, error", [
