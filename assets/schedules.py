@@ -27,55 +27,44 @@ def papertrail_run_config(**config) -> dict:
     return {"resources": {"papertrail": {"config": {k: v for k, v in config.items() if v}}}}
 
 
-def _config_or_skip() -> str | SkipReason:
+def _request_or_skip(run_key: str, trigger: str, *, pass_config: bool = True, tags: dict | None = None,
+                     **request) -> RunRequest | SkipReason:
+    """The run a schedule asks for, against $PAPERTRAIL_DB; every schedule skips while no config
+    names the tracked authors (the weekly summary only reads the warehouse, so gets no config)."""
     path = os.environ.get(CONFIG_ENV)
     if not path:
         return SkipReason(f"{CONFIG_ENV} is not set: no tracked authors to refresh")
-    return path
+    config = papertrail_run_config(config_path=path if pass_config else None, db_path=os.environ.get("PAPERTRAIL_DB"))
+    return RunRequest(run_key=run_key, run_config=config, tags={**(tags or {}), "papertrail/trigger": trigger},
+                      **request)
 
 
 @schedule(cron_schedule="0 6 * * *", job_name="refresh", execution_timezone="UTC",
           default_status=DefaultScheduleStatus.RUNNING,
           description="Daily refresh of the tracked authors (PAPERTRAIL_CONFIG)")
 def daily_author_refresh(context: ScheduleEvaluationContext):
-    path = _config_or_skip()
-    if isinstance(path, SkipReason):
-        return path
     day = context.scheduled_execution_time.strftime("%Y-%m-%d")
-    return RunRequest(run_key=f"refresh-{day}",
-                      run_config=papertrail_run_config(config_path=path,
-                                                       db_path=os.environ.get("PAPERTRAIL_DB")),
-                      tags={"papertrail/trigger": "daily_author_refresh"})
+    return _request_or_skip(f"refresh-{day}", "daily_author_refresh")
 
 
 @schedule(cron_schedule="0 5 * * 1", job_name="fetch_sources", execution_timezone="UTC",
           default_status=DefaultScheduleStatus.RUNNING,
           description="Weekly citation snapshot: one run over the citation-reporting APIs")
 def weekly_citation_snapshot(context: ScheduleEvaluationContext):
-    path = _config_or_skip()
-    if isinstance(path, SkipReason):
-        return path
     week = context.scheduled_execution_time.strftime("%G-W%V")
-    return RunRequest(run_key=f"citations-{week}",
-                      run_config=papertrail_run_config(config_path=path,
-                                                       db_path=os.environ.get("PAPERTRAIL_DB")),
-                      tags={ASSET_PARTITION_RANGE_START_TAG: CITATION_SOURCES[0],
-                            ASSET_PARTITION_RANGE_END_TAG: CITATION_SOURCES[-1],
-                            "papertrail/trigger": "weekly_citation_snapshot"})
+    return _request_or_skip(f"citations-{week}", "weekly_citation_snapshot",
+                            tags={ASSET_PARTITION_RANGE_START_TAG: CITATION_SOURCES[0],
+                                  ASSET_PARTITION_RANGE_END_TAG: CITATION_SOURCES[-1]})
 
 
 @schedule(cron_schedule="0 7 * * 1", job_name="summarise_weeks", execution_timezone="UTC",
           default_status=DefaultScheduleStatus.RUNNING,
           description="Weekly: the citation_weeks partition of the week that just ended")
 def weekly_citation_summary(context: ScheduleEvaluationContext):
-    path = _config_or_skip()
-    if isinstance(path, SkipReason):
-        return path
     when = context.scheduled_execution_time
     week = (when - timedelta(days=when.weekday() + 7)).strftime("%Y-%m-%d")  # last week's Monday
-    return RunRequest(run_key=f"citation-week-{week}", partition_key=week,
-                      run_config=papertrail_run_config(db_path=os.environ.get("PAPERTRAIL_DB")),
-                      tags={"papertrail/trigger": "weekly_citation_summary"})
+    return _request_or_skip(f"citation-week-{week}", "weekly_citation_summary", pass_config=False,
+                            partition_key=week)
 
 
 SCHEDULES = [daily_author_refresh, weekly_citation_snapshot, weekly_citation_summary]
