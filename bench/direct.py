@@ -3,8 +3,10 @@ Prints one JSON line. The difference to `papertrail run` on the same input is Da
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
+import threading
 import time
 
 started = time.perf_counter()
@@ -24,12 +26,15 @@ def main() -> None:
 
     imported = time.perf_counter() - started
     ws = Workspace.for_db(sys.argv[2]).ensure()
-    run_id, seconds = "direct", {}
+    run_id, seconds, peak_mb = "direct", {}, {}
+    sampler = RssSampler()
 
     def timed(name, fn):
         t = time.perf_counter()
+        sampler.reset()
         out = fn()
         seconds[name] = round(time.perf_counter() - t, 3)
+        peak_mb[name] = sampler.peak_mb()
         return out
 
     landed = timed("land", lambda: land_files(ws, [Path(sys.argv[1])]))
@@ -41,9 +46,34 @@ def main() -> None:
         timed("validate", lambda: validate_staged(ws))
         timed("publish", lambda: publish_run(ws, run_id))
         timed("reports", lambda: build_reports(ws))
-    print(json.dumps({"imports": round(imported, 3), "stages": seconds,
+    print(json.dumps({"imports": round(imported, 3), "stages": seconds, "stage_peak_rss_mb": peak_mb,
                       "wall": round(time.perf_counter() - started, 3),
                       "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))
+
+
+class RssSampler:
+    """The process's resident size every 20 ms in a daemon thread: ru_maxrss only ever grows, so
+    it cannot tell which stage set the peak."""
+
+    def __init__(self) -> None:
+        self._page = os.sysconf("SC_PAGE_SIZE")
+        self._peak = 0
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def _rss(self) -> int:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * self._page
+
+    def _sample(self) -> None:
+        while True:
+            self._peak = max(self._peak, self._rss())
+            time.sleep(0.02)
+
+    def reset(self) -> None:
+        self._peak = self._rss()
+
+    def peak_mb(self) -> int:
+        return max(self._peak, self._rss()) // 2**20
 
 
 if __name__ == "__main__":

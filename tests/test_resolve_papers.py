@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from pipelines.records import SCHEMAS, table_of
 from pipelines.resolve.keys import folded
-from pipelines.resolve.papers import CROSSWALK_SCHEMA, resolve_papers, with_record_keys
+from pipelines.resolve.papers import CROSSWALK_SCHEMA, abstract_keys, resolve_papers, with_record_keys
 from pipelines.resolve.settings import ABSTRACT_BLOCK_WORDS, ABSTRACT_KEY_CHARS, ABSTRACT_MIN_CHARS
 
 ABSTRACT = ("We study the long run behaviour of adaptive optimisers on large language models and show "
@@ -177,13 +177,15 @@ ABSTRACT_TEXT = st.lists(st.sampled_from(["Warm", "restarts", "ÉCOLE", "naïve"
 def test_abstract_keys_from_the_folded_head_equal_those_of_the_whole_fold(abstracts):
     frame = pl.DataFrame({"abstract": abstracts, "title": [None] * len(abstracts), "source": ["abstract_list"] * len(abstracts),
                           "published_on": [None] * len(abstracts)}, schema_overrides={"published_on": pl.Date, "title": pl.String})
-    keyed = with_record_keys(frame).with_columns(folded("abstract").alias("whole"))
+    keyed = pl.concat([with_record_keys(frame), abstract_keys(frame["abstract"], keep_head=True).select("abstract_head")],
+                      how="horizontal").with_columns(folded("abstract").alias("whole"))
     expected = pl.when(pl.col("whole").str.len_chars() >= ABSTRACT_MIN_CHARS).then(
         pl.lit("abstract:") + pl.col("whole").str.slice(0, ABSTRACT_KEY_CHARS))
     check = keyed.select(pl.col("abstract_key"), expected.alias("expected"),
-                         pl.col("abstract_head").str.split(" ").list.head(ABSTRACT_BLOCK_WORDS).alias("block"),
+                         pl.col("abstract_block").str.split(" ").alias("block"),
                          pl.col("whole").str.split(" ").list.head(ABSTRACT_BLOCK_WORDS).alias("whole_block"),
                          pl.col("whole").str.starts_with(pl.col("abstract_head")).alias("prefix"))
     assert check["abstract_key"].to_list() == check["expected"].to_list()
-    assert check["block"].to_list() == check["whole_block"].to_list()
+    long_enough = keyed["whole"].str.len_chars() >= ABSTRACT_MIN_CHARS
+    assert check["block"].to_list() == [b if ok else None for b, ok in zip(check["whole_block"].to_list(), long_enough)]
     assert check["prefix"].all()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import polars as pl
 from rapidfuzz import fuzz
 
+from .columns import WideColumn
 from .keys import folded
 
-from .settings import (ABSTRACT_BLOCK_WORDS, ABSTRACT_FUZZY_MIN_SCORE, ABSTRACT_KEY_CHARS,
-                       ABSTRACT_MIN_CHARS, TITLE_MIN_WORDS, TITLE_YEAR_WINDOW)
+from .settings import ABSTRACT_FUZZY_MIN_SCORE, ABSTRACT_KEY_CHARS, ABSTRACT_MIN_CHARS, TITLE_MIN_WORDS, TITLE_YEAR_WINDOW
 
 EDGE_SCHEMA = {"idx": pl.UInt32, "key": pl.String, "kind": pl.String}
 
@@ -58,7 +58,7 @@ def title_edges(records: pl.DataFrame) -> pl.DataFrame:
             .select(pl.col("idx").cast(pl.UInt32), "key", pl.lit("title").alias("kind")))
 
 
-def abstract_edges(records: pl.DataFrame) -> pl.DataFrame:
+def abstract_edges(records: pl.DataFrame, abstracts: WideColumn) -> pl.DataFrame:
     """Title-less records join the paper whose abstract starts the same. Titled records never link
     through abstracts (two papers may share boilerplate openings), so each abstract group is
     anchored on its best titled record and only title-less records attach to that anchor."""
@@ -74,27 +74,27 @@ def abstract_edges(records: pl.DataFrame) -> pl.DataFrame:
     ]).with_columns(pl.lit("abstract").alias("kind"))
     # Only records the exact rule left alone look further, so the two rules never disagree.
     alone = titleless.filter(pl.col("group_size") == 1).select("idx")
-    return pl.concat([exact.select("idx", "key", "kind"), fuzzy_abstract_edges(records, alone)])
+    return pl.concat([exact.select("idx", "key", "kind"), fuzzy_abstract_edges(records, alone, abstracts)])
 
 
-def fuzzy_abstract_edges(records: pl.DataFrame, alone: pl.DataFrame) -> pl.DataFrame:
+def fuzzy_abstract_edges(records: pl.DataFrame, alone: pl.DataFrame, abstracts: WideColumn) -> pl.DataFrame:
     """A title-less record whose abstract is cut short ("... we show that…") matches a record whose
     abstract begins with nearly the same text. Candidates share the first ABSTRACT_BLOCK_WORDS
     folded words, so rapidfuzz compares a few strings per title-less record, never all pairs."""
     if alone.is_empty():
         return pl.DataFrame(schema=EDGE_SCHEMA)
-    block = pl.col("abstract_head").str.split(" ").list.head(ABSTRACT_BLOCK_WORDS).list.join(" ")
-    blocked = (records.select("idx", "priority", "title_key", "abstract_head")
-               .filter(pl.col("abstract_head").str.len_chars() >= ABSTRACT_MIN_CHARS)
-               .select("idx", "priority", pl.col("title_key").is_not_null().alias("titled"), block.alias("block")))
+    blocked = (records.select("idx", "priority", pl.col("title_key").is_not_null().alias("titled"),
+                              pl.col("abstract_block").alias("block"))
+               .filter(pl.col("block").is_not_null()))
     seekers = blocked.join(alone, on="idx")
+    blocked = blocked.join(seekers.select("block").unique(), on="block")
     candidates = seekers.join(blocked, on="block", suffix="_c").filter(pl.col("idx") != pl.col("idx_c"))
     if candidates.is_empty():
         return pl.DataFrame(schema=EDGE_SCHEMA)
     # Whole folded abstracts, only for the few records that are compared.
-    involved = pl.concat([candidates["idx"], candidates["idx_c"]]).unique().implode()
-    whole = (records.select("idx", "abstract").filter(pl.col("idx").is_in(involved))
-             .select("idx", folded("abstract").alias("abstract_fold")))
+    involved = pl.concat([candidates["idx"], candidates["idx_c"]]).unique().sort()
+    whole = pl.DataFrame({"idx": involved, "abstract": abstracts.gather(involved)}).select(
+        "idx", folded("abstract").alias("abstract_fold"))
     pairs = (candidates.join(whole, on="idx")
              .join(whole.rename({"idx": "idx_c", "abstract_fold": "abstract_fold_c"}), on="idx_c")
              .select("idx", "abstract_fold", "idx_c", "abstract_fold_c", "titled_c", "priority_c"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from .columns import WideColumn
 from .keys import assign_ids, components, folded
 from .matching import abstract_edges, title_edges
 from .settings import (ABSTRACT_BLOCK_WORDS, ABSTRACT_HEAD_CHARS, ABSTRACT_KEY_CHARS, ABSTRACT_MIN_CHARS, ARXIV_DOI_PREFIX, DATE_PRECISION_RANK,
@@ -13,8 +14,10 @@ from .settings import (ABSTRACT_BLOCK_WORDS, ABSTRACT_HEAD_CHARS, ABSTRACT_KEY_C
 CROSSWALK_SCHEMA = {"key": pl.String, "paper_id": pl.String}
 
 
-def with_record_keys(papers: pl.DataFrame) -> pl.DataFrame:
-    """Adds idx, priority, year and the folded title/abstract keys every rule below uses."""
+def with_record_keys(papers: pl.DataFrame, abstracts: WideColumn | None = None) -> pl.DataFrame:
+    """Adds idx, priority, year, the folded title key and the abstract keys every rule below uses.
+    The abstract keys come from `abstracts` a piece at a time (default: the frame's own column),
+    or are taken as given when the frame already has them."""
     records = papers.with_row_index("idx").with_columns(
         pl.col("source").replace_strict(SOURCE_PRIORITY, default=UNKNOWN_SOURCE_PRIORITY,
                                         return_dtype=pl.Int32).alias("priority"),
@@ -22,30 +25,43 @@ def with_record_keys(papers: pl.DataFrame) -> pl.DataFrame:
         pl.when(folded("title").str.len_chars() > 0).then(pl.lit("title:") + folded("title"))
         .alias("title_key"),
     )
-    records = with_abstract_head(records)
-    return records.with_columns(
-        pl.when(pl.col("abstract_head").str.len_chars() >= ABSTRACT_MIN_CHARS)
-        .then(pl.lit("abstract:") + pl.col("abstract_head").str.slice(0, ABSTRACT_KEY_CHARS))
-        .alias("abstract_key"),
-    )
+    if "abstract_key" in records.columns:
+        return records
+    return records.hstack((abstracts or WideColumn.of_frame(papers, "abstract")).map_pieces(abstract_keys))
 
 
-def with_abstract_head(records: pl.DataFrame) -> pl.DataFrame:
-    """`abstract_head`: the start of the folded abstract, long enough for every abstract rule
-    (ABSTRACT_KEY_CHARS characters and ABSTRACT_BLOCK_WORDS whole words), else the whole folded
-    abstract. Folding is character-local, so folding the first ABSTRACT_HEAD_CHARS raw characters
-    gives a prefix of the whole fold; folding whole abstracts cost a quarter of paper resolution."""
+ABSTRACT_KEYS = ("abstract_present", "abstract_key", "abstract_block")
+
+
+def abstract_keys(abstract: pl.Series, keep_head: bool = False) -> pl.DataFrame:
+    """Per abstract: whether there is one, its exact-match key (the first ABSTRACT_KEY_CHARS
+    folded characters) and its fuzzy blocking key (the first ABSTRACT_BLOCK_WORDS folded words),
+    both only for abstracts of at least ABSTRACT_MIN_CHARS folded characters.
+
+    Only the head is folded: the first ABSTRACT_HEAD_CHARS raw characters, or the whole abstract
+    where that head falls short of the key or of the block words. Folding is character-local, so
+    the head's fold is a prefix of the whole fold (folding whole abstracts cost a quarter of
+    paper resolution)."""
+    frame = abstract.alias("abstract").to_frame()
     head = folded(pl.col("abstract").str.slice(0, ABSTRACT_HEAD_CHARS))
-    records = records.with_columns(head.alias("abstract_head"))
     cut_short = ((pl.col("abstract").str.len_chars() > ABSTRACT_HEAD_CHARS)
                  & ((pl.col("abstract_head").str.len_chars() <= ABSTRACT_KEY_CHARS)
                     | (pl.col("abstract_head").str.count_matches(" ") <= ABSTRACT_BLOCK_WORDS)))
-    whole = (records.select("idx", "abstract", "abstract_head").filter(cut_short)
-             .select("idx", folded("abstract").alias("abstract_head")))
-    return records.update(whole, on="idx") if whole.height else records
+    frame = (frame.with_columns(head.alias("abstract_head"))
+             .with_columns(pl.when(cut_short).then(folded("abstract")).otherwise(pl.col("abstract_head"))
+                           .alias("abstract_head")))
+    long_enough = pl.col("abstract_head").str.len_chars() >= ABSTRACT_MIN_CHARS
+    keys = frame.select(
+        pl.col("abstract").is_not_null().alias("abstract_present"),
+        pl.when(long_enough).then(pl.lit("abstract:") + pl.col("abstract_head").str.slice(0, ABSTRACT_KEY_CHARS))
+        .alias("abstract_key"),
+        pl.when(long_enough).then(pl.col("abstract_head").str.split(" ").list.head(ABSTRACT_BLOCK_WORDS).list.join(" "))
+        .alias("abstract_block"),
+        *([pl.col("abstract_head")] if keep_head else []))
+    return keys
 
 
-def record_edges(records: pl.DataFrame) -> pl.DataFrame:
+def record_edges(records: pl.DataFrame, abstracts: WideColumn) -> pl.DataFrame:
     """(idx, key, kind) links: identifiers, then title + year, then abstracts for title-less
     records. A DOI arXiv minted for a preprint (10.48550/arxiv.<id>) is that arXiv id."""
     arxiv_of_doi = pl.col("doi").str.strip_prefix(ARXIV_DOI_PREFIX)
@@ -59,7 +75,8 @@ def record_edges(records: pl.DataFrame) -> pl.DataFrame:
         records.select("idx", (pl.lit("record:") + pl.col("record_ref")).alias("key"), pl.lit("record").alias("kind")),
     ]
     edges = pl.concat(ident).drop_nulls("key").with_columns(pl.col("idx").cast(pl.UInt32))
-    return pl.concat([edges, title_edges(records), abstract_edges(records).with_columns(pl.col("idx").cast(pl.UInt32))]).unique()
+    return pl.concat([edges, title_edges(records),
+                      abstract_edges(records, abstracts).with_columns(pl.col("idx").cast(pl.UInt32))]).unique()
 
 
 def assign_paper_ids(edges: pl.DataFrame, cluster: pl.Series, crosswalk: pl.DataFrame) -> pl.DataFrame:
@@ -74,18 +91,20 @@ PICKED = ("title", "abstract", "arxiv_id", "doi", "openalex_id", "s2_id", "prima
 def pick_fields(records: pl.DataFrame) -> pl.DataFrame:
     """One row per paper: each field from the highest-priority record that has it. The order is
     found on a narrow frame (which record wins each field) and only the winners' values are
-    gathered: sorting every column of a million records cost seconds and gigabytes."""
+    gathered: sorting every column of a million records cost seconds and gigabytes. The abstract
+    is not gathered here but named by its record (`abstract_idx`, see gather_abstracts)."""
     order = (records.select("idx", "paper_id", "priority", "captured_at")
              .sort("paper_id", "priority", "captured_at", "idx", descending=[False, False, True, False])["idx"])
     narrow = pl.DataFrame({"idx": order, "paper_id": records["paper_id"].gather(order),
                            "source": records["source"].gather(order), "has_code": records["has_code"].gather(order),
-                           **{f"has_{c}": records[c].is_not_null().gather(order) for c in PICKED}})
+                           **{f"has_{c}": present(records, c).gather(order) for c in PICKED}})
     winners = narrow.group_by("paper_id", maintain_order=True).agg(
         *[pl.col("idx").filter(pl.col(f"has_{c}")).first().alias(c) for c in PICKED],
         pl.col("has_code").drop_nulls().max().alias("has_code"),
         pl.len().alias("records"), pl.col("source").n_unique().alias("sources"),
     )
-    picked = winners.with_columns(records[c].gather(winners[c]).alias(c) for c in PICKED)
+    picked = (winners.rename({"abstract": "abstract_idx"})
+              .with_columns(records[c].gather(winners[c]).alias(c) for c in PICKED if c != "abstract"))
 
     dated = (records.select("idx", "paper_id", "priority", "published_on", "date_precision")
              .filter(pl.col("published_on").is_not_null())
@@ -95,6 +114,17 @@ def pick_fields(records: pl.DataFrame) -> pl.DataFrame:
              .group_by("paper_id").agg(pl.col("published_on").first(), pl.col("date_precision").first()))
     return (picked.join(dated, on="paper_id", how="left")
             .with_columns(pl.col("published_on").dt.year().cast(pl.Int32).alias("year")))
+
+
+def present(records: pl.DataFrame, column: str) -> pl.Series:
+    return records["abstract_present"] if column == "abstract" else records[column].is_not_null()
+
+
+def gather_abstracts(papers: pl.DataFrame, abstracts: WideColumn) -> pl.DataFrame:
+    """`abstract_idx` (the winning record) -> the abstract itself, in the column's place."""
+    at = papers.columns.index("abstract_idx")
+    return papers.with_columns(abstracts.gather(papers["abstract_idx"]).alias("abstract_idx")).rename(
+        {"abstract_idx": "abstract"}).select(papers.columns[:at] + ["abstract"] + papers.columns[at + 1:])
 
 
 def chosen_author_lists(records: pl.DataFrame) -> pl.DataFrame:
@@ -109,10 +139,17 @@ def chosen_author_lists(records: pl.DataFrame) -> pl.DataFrame:
             .agg(pl.col("idx").first().alias("authors_idx"), pl.col("truncated").first().alias("authors_truncated")))
 
 
-def resolve_papers(papers: pl.DataFrame, crosswalk: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """Returns records (with paper_id), papers, the new crosswalk and the merge explanations."""
-    records = with_record_keys(papers)
-    edges = record_edges(records)
+def resolve_papers(papers: pl.DataFrame, crosswalk: pl.DataFrame, abstracts: WideColumn | None = None,
+                   with_abstracts: bool = True) -> dict[str, pl.DataFrame]:
+    """Returns records (with paper_id), papers, the new crosswalk and the merge explanations.
+    `abstracts`: the records' abstracts when the frame does not hold them (read a piece at a
+    time); `with_abstracts=False` leaves papers naming the winning record (`abstract_idx`) so
+    the caller gathers the values once nothing else is in memory."""
+    abstracts = abstracts or WideColumn.of_frame(papers, "abstract")
+    records = with_record_keys(papers, abstracts)
+    edges = record_edges(records, abstracts)
+    # The keys served their purpose; the record frame lives on through author resolution.
+    records = records.drop("title_key", "abstract_key", "abstract_block")
     cluster = components(edges.select("idx", "key"), records.height)
     ids = assign_paper_ids(edges, cluster, crosswalk)
     # The id by cluster, as a column: joining the wide record frame would copy every column.
@@ -120,6 +157,8 @@ def resolve_papers(papers: pl.DataFrame, crosswalk: pl.DataFrame) -> dict[str, p
                                                  maintain_order="left")["paper_id"])
     records = records.with_columns(cluster.alias("cluster"), paper_id)
     core = pick_fields(records).join(chosen_author_lists(records), on="paper_id", how="left")
+    if with_abstracts:
+        core = gather_abstracts(core, abstracts)
     edge_ids = edges.join(records.select("idx", "paper_id", "record_ref"), on="idx")
     new_crosswalk = pl.concat([crosswalk, edge_ids.select("key", "paper_id")]).unique("key", keep="first")
     merges = (edge_ids.group_by("paper_id", "kind", "key")

@@ -193,9 +193,11 @@ def parse_pending(ws: Workspace, chunk_bytes: int = CHUNK_BYTES) -> ParseResult:
     return result
 
 
-def read_parsed(ws: Workspace, table: str) -> pl.DataFrame:
-    """All parsed batches of one table, typed by the record schema even when there are none."""
+def read_parsed(ws: Workspace, table: str, exclude: tuple[str, ...] = ()) -> pl.DataFrame:
+    """All parsed batches of one table (but the `exclude`d columns), typed by the record schema
+    even when there are none."""
     files = table_files(ws, table)
+    columns = [name for name in SCHEMAS[table].names if name not in exclude]
     if not files:
-        return pl.from_arrow(pa.Table.from_pylist([], schema=SCHEMAS[table]))
-    return pl.read_parquet(files)
+        return pl.from_arrow(pa.Table.from_pylist([], schema=SCHEMAS[table])).select(columns)
+    return pl.read_parquet(files, columns=columns) if exclude else pl.read_parquet(files)

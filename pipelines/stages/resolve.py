@@ -14,10 +14,12 @@ import polars as pl
 from ..io import write_parquet
 from ..normalize.topics import arxiv_taxonomy
 from ..resolve.authors import resolve_authors
-from ..resolve.papers import CROSSWALK_SCHEMA, resolve_papers
+from ..records import SCHEMAS
+from ..resolve.columns import WideColumn
+from ..resolve.papers import CROSSWALK_SCHEMA, abstract_keys, gather_abstracts, resolve_papers
 from ..workspace import Workspace
 from .landing import read_land_rejects, read_manifest
-from .parse import read_parsed
+from .parse import read_parsed, table_files
 
 CORE_TABLES = ("papers", "authors", "authorships", "paper_topics", "topic_labels", "sightings",
                "author_profiles", "profile_papers", "citation_snapshots", "citations_by_year")
@@ -42,8 +44,8 @@ def read_staged(ws: Workspace, table: str) -> pl.DataFrame:
     return pl.read_parquet(staging_path(ws, table))
 
 
-def _unidentifiable(papers: pl.DataFrame) -> pl.Expr:
-    return (pl.col("title").is_null() & pl.col("abstract").is_null() & pl.col("arxiv_id").is_null()
+def _unidentifiable() -> pl.Expr:
+    return (pl.col("title").is_null() & ~pl.col("abstract_present") & pl.col("arxiv_id").is_null()
             & pl.col("doi").is_null() & pl.col("openalex_id").is_null() & pl.col("s2_id").is_null())
 
 
@@ -51,10 +53,12 @@ def quarantine_rows(ws: Workspace, rejects: pl.DataFrame, unusable: pl.DataFrame
     """Parse/land rejects plus records resolution cannot place, with the capture's time."""
     manifest = read_manifest(ws).group_by("capture").agg(pl.col("captured_at").min().alias("captured_at"))
     now = datetime.now(timezone.utc)
+    # The payload is the parsed record as the parser wrote it (it has no abstract, or it would place)
+    record = [pl.col(c) if c in unusable.columns else pl.lit(None, pl.String).alias(c) for c in SCHEMAS["papers"].names]
     unplaced = unusable.select(
         pl.lit("resolve").alias("stage"), "source", "capture", "record_ref",
         pl.lit("unidentifiable_record: no title, abstract or identifier").alias("reason"),
-        pl.struct(pl.all()).struct.json_encode().alias("payload"))
+        pl.struct(record).struct.json_encode().alias("payload"))
     if "seen_at" not in rejects.columns:
         rejects = rejects.with_columns(pl.lit(None, pl.Datetime("us", "UTC")).alias("seen_at"))
     return (pl.concat([rejects, unplaced], how="diagonal_relaxed")
@@ -63,64 +67,88 @@ def quarantine_rows(ws: Workspace, rejects: pl.DataFrame, unusable: pl.DataFrame
             .select("stage", "source", "capture", "record_ref", "reason", "payload", "seen_at"))
 
 
+def parsed_abstracts(ws: Workspace) -> WideColumn:
+    files = table_files(ws, "papers")
+    if files:
+        return WideColumn.of_parquet(files, "abstract")
+    return WideColumn.of_frame(pl.DataFrame(schema={"abstract": pl.String}), "abstract")
+
+
 def resolve_all(ws: Workspace) -> dict[str, int]:
-    """Writes every staged table; returns their row counts."""
-    parsed = read_parsed(ws, "papers")
-    placeable = parsed.select(~_unidentifiable(parsed)).to_series()
+    """Writes every staged table; returns their row counts.
+
+    Memory is what bounds a big run, so the abstracts (half of the parsed bytes) are never held
+    whole: their keys are derived a parsed file at a time and the winning values are gathered
+    last, and each table is written (and its inputs dropped) as soon as it is known."""
+    abstracts = parsed_abstracts(ws)
+    parsed = read_parsed(ws, "papers", exclude=("abstract",)).hstack(abstracts.map_pieces(abstract_keys))
+    placeable = parsed.select(~_unidentifiable()).to_series()
     unusable = parsed.filter(~placeable)
     if not placeable.all():  # filtering copies every column: only when something is left out
-        parsed = parsed.filter(placeable)
+        parsed, abstracts = parsed.filter(placeable), abstracts.subset(placeable)
     profiles = read_parsed(ws, "profiles")
     crosswalk = read_crosswalk(ws)
-    resolved = resolve_papers(parsed, crosswalk)
-    records, papers = resolved["records"], resolved["papers"]
-    people = resolve_authors(records, papers, profiles, crosswalk)
+    resolved = resolve_papers(parsed, crosswalk, abstracts, with_abstracts=False)
+    del parsed
+    records, papers = resolved.pop("records"), resolved.pop("papers")
+    counts: dict[str, int] = {}
 
-    ref_to_paper = records.select("record_ref", "paper_id")
-    staged = {
-        "papers": papers.select("paper_id", "title", "abstract", "published_on", "year", "primary_topic",
-                                "arxiv_id", "doi", "has_code", "page_count", "openalex_id", "s2_id",
-                                "venue", "date_precision", "authors_truncated", "records", "sources")
-                  .sort("paper_id"),
-        "authors": people["authors"].drop("author_key"),
-        "authorships": people["authorships"],
-        "paper_topics": paper_topics(records),
-        "topic_labels": read_parsed(ws, "topic_labels").join(ref_to_paper, on="record_ref")
-                        .join(records.select("record_ref", "source"), on="record_ref")
-                        .select("paper_id", "scheme", "topic", "label", "parent", "score", "source")
-                        .unique(["paper_id", "scheme", "topic", "source"]).sort("paper_id", "scheme", "topic", "source"),
-        "sightings": records.select("paper_id", "source", "capture", "record_ref", "captured_at",
-                                    pl.col("title").alias("title_seen"),
-                                    pl.col("published_on").alias("published_on_seen"),
-                                    pl.col("authors").list.eval(pl.element().struct.field("name")).alias("authors_seen"),
-                                    pl.col("authors_truncated").alias("authors_truncated_seen"))
-                     .sort("paper_id", "record_ref"),
-        "author_profiles": profiles.join(people["owners"], on="record_ref")
-                           .select("author_id", "source", "capture", "captured_at", "h_index", "citation_count",
-                                   "paper_count", "i10_index", pl.col("name").alias("name_as_written"),
-                                   pl.col("extra").map_elements(_map_json, return_dtype=pl.String).alias("extra"),
-                                   "record_ref")
-                           .sort("author_id", "captured_at", "record_ref"),
-        "profile_papers": people["profile_papers"],
-        "citation_snapshots": records.select("paper_id", "source", "captured_at", "citation_count",
-                                             "influential_citation_count")
-                              .filter(pl.col("citation_count").is_not_null())
-                              .group_by("paper_id", "source", "captured_at")
-                              .agg(pl.col("citation_count").max(), pl.col("influential_citation_count").max())
-                              .sort("paper_id", "source", "captured_at"),
-        "citations_by_year": read_parsed(ws, "counts_by_year").join(records.select("record_ref", "paper_id", "source", "captured_at"), on="record_ref")
-                             .group_by("paper_id", "source", "captured_at", "year")
-                             .agg(pl.col("cited_by_count").max()).sort("paper_id", "source", "captured_at", "year"),
-        "quarantine": quarantine_rows(ws, pl.concat([read_land_rejects(ws), read_parsed(ws, "rejects")], how="diagonal_relaxed"), unusable).sort("capture", "record_ref", "reason", nulls_last=True),
-        "merges": pl.concat([resolved["merges"], people["merges"]]).sort("entity", "entity_id", "rule", "key"),
-    }
-    for name, frame in staged.items():
+    def stage(name: str, frame: pl.DataFrame) -> None:
         write_parquet(frame, staging_path(ws, name))
+        counts[name] = frame.height
+
+    ref_to_paper = records.select("record_ref", "paper_id", "source")
+    stage("paper_topics", paper_topics(records))
+    stage("topic_labels", read_parsed(ws, "topic_labels").join(ref_to_paper, on="record_ref")
+          .select("paper_id", "scheme", "topic", "label", "parent", "score", "source")
+          .unique(["paper_id", "scheme", "topic", "source"]).sort("paper_id", "scheme", "topic", "source"))
+    stage("sightings", records.select("paper_id", "source", "capture", "record_ref", "captured_at",
+                                      pl.col("title").alias("title_seen"),
+                                      pl.col("published_on").alias("published_on_seen"),
+                                      pl.col("authors").list.eval(pl.element().struct.field("name")).alias("authors_seen"),
+                                      pl.col("authors_truncated").alias("authors_truncated_seen"))
+          .sort("paper_id", "record_ref"))
+    stage("citation_snapshots", records.select("paper_id", "source", "captured_at", "citation_count",
+                                               "influential_citation_count")
+          .filter(pl.col("citation_count").is_not_null())
+          .group_by("paper_id", "source", "captured_at")
+          .agg(pl.col("citation_count").max(), pl.col("influential_citation_count").max())
+          .sort("paper_id", "source", "captured_at"))
+    stage("citations_by_year", read_parsed(ws, "counts_by_year")
+          .join(records.select("record_ref", "paper_id", "source", "captured_at"), on="record_ref")
+          .group_by("paper_id", "source", "captured_at", "year")
+          .agg(pl.col("cited_by_count").max()).sort("paper_id", "source", "captured_at", "year"))
+    stage("quarantine", quarantine_rows(ws, pl.concat([read_land_rejects(ws), read_parsed(ws, "rejects")],
+                                                      how="diagonal_relaxed"), unusable)
+          .sort("capture", "record_ref", "reason", nulls_last=True))
+    del ref_to_paper, unusable
+
+    # Author resolution reads only the bylines and where each record came from.
+    records = records.select("idx", "paper_id", "record_ref", "source", "capture", "authors", "profile_ref")
+    people = resolve_authors(records, papers, profiles, crosswalk)
+    del records
+    stage("authors", people.pop("authors").drop("author_key"))
+    stage("authorships", people.pop("authorships"))
+    stage("author_profiles", profiles.join(people["owners"], on="record_ref")
+          .select("author_id", "source", "capture", "captured_at", "h_index", "citation_count",
+                  "paper_count", "i10_index", pl.col("name").alias("name_as_written"),
+                  pl.col("extra").map_elements(_map_json, return_dtype=pl.String).alias("extra"),
+                  "record_ref")
+          .sort("author_id", "captured_at", "record_ref"))
+    stage("profile_papers", people.pop("profile_papers"))
+    stage("merges", pl.concat([resolved.pop("merges"), people.pop("merges")]).sort("entity", "entity_id", "rule", "key"))
     # One key -> id file for both entities (author keys carry their own prefix), so ids of papers
     # and of authors both survive new sources arriving.
-    ids = pl.concat([resolved["crosswalk"], people["crosswalk"]]).unique("key", keep="first", maintain_order=True)
+    ids = pl.concat([resolved.pop("crosswalk"), people.pop("crosswalk")]).unique("key", keep="first", maintain_order=True)
     write_parquet(ids, ws.staging_dir / "paper_crosswalk.parquet")
-    return {name: frame.height for name, frame in staged.items()}
+    del people, ids
+
+    stage("papers", gather_abstracts(papers, abstracts)
+          .select("paper_id", "title", "abstract", "published_on", "year", "primary_topic",
+                  "arxiv_id", "doi", "has_code", "page_count", "openalex_id", "s2_id",
+                  "venue", "date_precision", "authors_truncated", "records", "sources")
+          .sort("paper_id"))
+    return {name: counts[name] for name in STAGED}
 
 
 def _map_json(entries: dict | None) -> str | None:
