@@ -44,7 +44,7 @@ def mentions_of(records: pl.DataFrame, papers: pl.DataFrame, profiles: pl.DataFr
     mentions = pl.concat([listed, owners], how="diagonal_relaxed").with_row_index("mid")
     keys = name_table(mentions["raw_name"])
     bare = pl.col("name_key").fill_null("").str.contains(" ").not_()
-    return (mentions.join(keys, on="raw_name", how="left").sort("mid")
+    return (mentions.join(keys, on="raw_name", how="left", maintain_order="left")
             .with_columns(bare.alias("bare"), (pl.col("weak").fill_null(False) & ~bare).alias("weak"))
             .with_columns((~pl.col("bare") & ~pl.col("weak")).alias("strong"),
                           (~pl.col("bare") & (pl.col("given").fill_null("") != "")).alias("linkable")))
@@ -52,15 +52,19 @@ def mentions_of(records: pl.DataFrame, papers: pl.DataFrame, profiles: pl.DataFr
 
 def mention_edges(m: pl.DataFrame) -> pl.DataFrame:
     """(idx = mid, key, kind) for the id, name and occurrence rules."""
-    usable = m.filter(~pl.col("bare"))
+    # Each rule filters only the columns it reads: a filter copies every column it is given, and
+    # the mention table is millions of rows wide.
+    ids = ["mid", "source", "orcid", "owner_openalex", "owner_s2"] + [c for c in ("source_author_id",) if c in m.columns]
+    usable = m.select(*ids, "bare").filter(~pl.col("bare"))
     source_id = pl.col("source_author_id") if "source_author_id" in m.columns else pl.lit(None, pl.String)
     kind_of = pl.col("source").replace_strict(SOURCE_AUTHOR_KIND, default=None, return_dtype=pl.String)
-    orcids_per_name = (m.filter(pl.col("strong")).group_by("name_key")
-                       .agg(pl.col("orcid").drop_nulls().n_unique().alias("n_orcid")))
-    named = (m.filter(pl.col("strong")).join(orcids_per_name, on="name_key")
+    strong = m.select("mid", "name_key", "orcid", "strong").filter(pl.col("strong"))
+    orcids_per_name = strong.group_by("name_key").agg(pl.col("orcid").drop_nulls().n_unique().alias("n_orcid"))
+    named = (strong.join(orcids_per_name, on="name_key")
              .filter((pl.col("n_orcid") <= 1) | pl.col("orcid").is_null()))
     occurrence = (pl.when(pl.col("owner")).then(pl.col("record_ref"))
                   .otherwise(pl.col("record_ref") + ":" + pl.col("position").cast(pl.String)))
+    unnamed = m.select("mid", "strong", "bare", "owner", "record_ref", "position").filter(~pl.col("strong"))
     parts = [
         usable.select("mid", (pl.lit("orcid:") + pl.col("orcid")).alias("key"), pl.lit("orcid").alias("kind")),
         usable.select("mid", (kind_of + ":" + source_id).alias("key"), kind_of.alias("kind")),
@@ -68,7 +72,7 @@ def mention_edges(m: pl.DataFrame) -> pl.DataFrame:
                       pl.lit("openalex_author").alias("kind")),
         usable.select("mid", (pl.lit("s2_author:") + pl.col("owner_s2")).alias("key"), pl.lit("s2_author").alias("kind")),
         named.select("mid", (pl.lit("name:") + pl.col("name_key")).alias("key"), pl.lit("name_key").alias("kind")),
-        m.filter(~pl.col("strong")).select(
+        unnamed.select(
             "mid", (pl.when(pl.col("bare")).then(pl.lit("bare:")).otherwise(pl.lit("at:")) + occurrence).alias("key"),
             pl.lit("occurrence").alias("kind")),
     ]
@@ -156,10 +160,12 @@ def resolve_authors(records: pl.DataFrame, papers: pl.DataFrame, profiles: pl.Da
     known = (known.filter(pl.col("key").str.starts_with(AUTHOR_CROSSWALK_PREFIX))
              .select(pl.col("key").str.strip_prefix(AUTHOR_CROSSWALK_PREFIX), pl.col("paper_id").alias("id")))
     ids = assign_ids(edges, cluster, known, AUTHOR_KEY_PRIORITY, "A")
-    m = (m.with_columns(cluster.alias("cluster")).join(ids.select("cluster", pl.col("id").alias("author_id")),
-                                                      on="cluster", how="left"))
-    kept = m.filter(pl.col("chosen") | pl.col("owner")).select("author_id").unique()
-    seen = m.join(kept, on="author_id").drop_nulls("raw_name")
+    # The id as a column of the mention table: joining would copy every one of its columns.
+    author_id = (cluster.to_frame("cluster").join(ids.select("cluster", pl.col("id").alias("author_id")),
+                                                  on="cluster", how="left", maintain_order="left")["author_id"])
+    m = m.with_columns(cluster.alias("cluster"), author_id)
+    kept = m.select("author_id", "chosen", "owner").filter(pl.col("chosen") | pl.col("owner")).select("author_id").unique()
+    seen = m.select("author_id", "raw_name", "display", "weak").join(kept, on="author_id").drop_nulls("raw_name")
     # The display name is the full spelling seen most often, written the way a person writes it.
     display = (seen.group_by("author_id", "display").agg(pl.len(), pl.col("weak").first())
                .sort("author_id", "weak", "len", "display", descending=[False, False, True, False])
@@ -168,15 +174,15 @@ def resolve_authors(records: pl.DataFrame, papers: pl.DataFrame, profiles: pl.Da
                .join(display, on="author_id").join(ids.select(pl.col("id").alias("author_id"),
                                                              pl.col("best_key").alias("author_key")), on="author_id")
                .sort("author_id").select("author_id", "display_name", "name_variants", "author_key"))
-    owners = m.filter(pl.col("owner"))
+    owners = m.select("record_ref", "author_id", "owner").filter(pl.col("owner"))
     profile_papers = (records.select("profile_ref", "paper_id", "source", "capture")
                       .filter(pl.col("profile_ref").is_not_null())
                       .join(owners.select(pl.col("record_ref").alias("profile_ref"), "author_id"), on="profile_ref")
                       .select("author_id", "paper_id", "source", "capture").unique()
                       .sort("author_id", "paper_id", "source", "capture"))
-    authorships = (m.filter(pl.col("chosen"))
-                   .select("paper_id", "author_id", pl.col("position").cast(pl.Int32),
-                           pl.col("raw_name").alias("name_as_written"), "orcid", "affiliations")
+    authorships = (m.select("paper_id", "author_id", pl.col("position").cast(pl.Int32),
+                            pl.col("raw_name").alias("name_as_written"), "orcid", "affiliations", "chosen")
+                   .filter(pl.col("chosen")).drop("chosen")
                    .unique(["paper_id", "position"], keep="first").sort("paper_id", "position"))
     new_keys = (edges.filter(pl.col("kind").is_in(list(AUTHOR_KEY_PRIORITY)))
                 .join(m.select(pl.col("mid").alias("idx"), "author_id"), on="idx")
@@ -194,7 +200,9 @@ def author_merges(m: pl.DataFrame, edges: pl.DataFrame, pairs: pl.DataFrame) -> 
     """One row per rule application that joined different spellings or mentions: the rule, its
     key (the name key, the id, or 'a ~ b | evidence') and the spellings it joined."""
     info = m.select(pl.col("mid").alias("idx"), "author_id", "raw_name", "name_key")
+    # A rule joined something only where its key is shared: most keys name a single mention.
     by_key = (edges.filter(pl.col("kind").is_in(list(AUTHOR_KEY_PRIORITY)) & (pl.col("kind") != "occurrence"))
+              .filter(pl.col("key").is_duplicated())
               .join(info, on="idx").group_by("author_id", "kind", "key")
               .agg(pl.col("raw_name").unique().sort().alias("records"), pl.len().alias("n"),
                    pl.col("name_key").n_unique().alias("n_keys"))

@@ -50,7 +50,8 @@ def name_link(given_a: str, given_b: str) -> str | None:
 
 
 def _with_cluster(mentions: pl.DataFrame, cluster: pl.Series) -> pl.DataFrame:
-    m = mentions.filter(pl.col("paper_id").is_not_null())
+    m = (mentions.select("mid", "paper_id", "record_ref", "position", "last", "given", "name_key", "linkable", "strong")
+         .filter(pl.col("paper_id").is_not_null()))
     return m.with_columns(cluster.gather(m["mid"]).alias("cls"))
 
 

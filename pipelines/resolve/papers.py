@@ -159,9 +159,12 @@ def resolve_papers(papers: pl.DataFrame, crosswalk: pl.DataFrame, abstracts: Wid
     core = pick_fields(records).join(chosen_author_lists(records), on="paper_id", how="left")
     if with_abstracts:
         core = gather_abstracts(core, abstracts)
-    edge_ids = edges.join(records.select("idx", "paper_id", "record_ref"), on="idx")
+    edge_ids = edges.with_columns(records["paper_id"].gather(edges["idx"]).alias("paper_id"))
     new_crosswalk = pl.concat([crosswalk, edge_ids.select("key", "paper_id")]).unique("key", keep="first")
-    merges = (edge_ids.group_by("paper_id", "kind", "key")
+    # Only a key two records share merged anything (most name one record): group just those.
+    shared = edge_ids.filter(pl.col("key").is_duplicated())
+    merges = (shared.with_columns(records["record_ref"].gather(shared["idx"]).alias("record_ref"))
+              .group_by("paper_id", "kind", "key")
               .agg(pl.col("record_ref").unique().sort().alias("records"))
               .filter(pl.col("records").list.len() > 1)
               .select(pl.lit("paper").alias("entity"), pl.col("paper_id").alias("entity_id"),

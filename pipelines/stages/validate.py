@@ -7,12 +7,14 @@ no rows (or survives the quarantine) stops the publish and the published warehou
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import polars as pl
 
 from ..io import write_parquet
 from ..paths import expectations_dir
+from ..validate.prepare import columns_read
 from .resolve import read_staged, staging_path
 from ..workspace import Workspace
 
@@ -34,14 +36,22 @@ class Validation:
 def validate_staged(ws: Workspace) -> Validation:
     from ..validate import FAILED, validate  # pulls in great-expectations only when a run validates
 
-    frames = {table: read_staged(ws, table) for table in VALIDATED}
-    first = validate(frames)
+    first = validate(validated_frames(ws))
     if first.success or not first.quarantine_resolves:
         return Validation(first, first)
     reasons = _reasons(first.failed_rows, FAILED)
     moved = _quarantine(ws, reasons)
-    cleaned = {table: read_staged(ws, table) for table in VALIDATED}
-    return Validation(validate(cleaned), first, moved)
+    return Validation(validate(validated_frames(ws)), first, moved)
+
+
+def validated_frames(ws: Workspace) -> dict[str, pl.DataFrame]:
+    """Each validated table with the columns its validation reads (see prepare.columns_read)."""
+    frames = {}
+    for table in VALIDATED:
+        path = staging_path(ws, table)
+        suite = json.loads((expectations_dir() / f"{table}.json").read_text("utf-8"))
+        frames[table] = pl.read_parquet(path, columns=columns_read(table, suite, list(pl.read_parquet_schema(path))))
+    return frames
 
 
 def _reasons(failed: dict[str, pl.DataFrame], failed_col: str) -> dict[str, dict[str, str]]:

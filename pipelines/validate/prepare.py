@@ -20,6 +20,28 @@ REFERENCES: dict[str, tuple[str, ...]] = {
     "author_profiles": ("authors",),
 }
 _CAPTURED = ("sightings", "author_profiles", "citation_snapshots")
+# The real columns prepare() derives from, per table (the suites name the others).
+_DERIVED_FROM: dict[str, tuple[str, ...]] = {
+    "authorships": ("paper_id", "author_id", "position"),
+    "paper_topics": ("paper_id",),
+    "sightings": ("paper_id", "captured_at", "published_on_seen"),
+    "author_profiles": ("author_id",),
+    "citation_snapshots": ("paper_id", "source", "captured_at", "citation_count"),
+}
+# Entity keys a failed row is quarantined by, and the time the capture year comes from.
+_ALWAYS = ("paper_id", "author_id", "captured_at")
+
+
+def columns_read(table: str, suite: dict, available: list[str]) -> list[str]:
+    """The columns of `table` that validating it reads (its suite's, its row key, what its derived
+    columns and the quarantine need), in the table's order: the rest (abstracts, seen titles and
+    bylines) would only cost memory."""
+    from .report import expectation_columns
+
+    wanted = set(_DERIVED_FROM.get(table, ())) | set(_ALWAYS) | set((suite.get("meta") or {}).get("row_key") or ())
+    for expectation in suite.get("expectations", ()):
+        wanted.update(expectation_columns(expectation.get("kwargs") or {}))
+    return [c for c in available if c in wanted]
 
 
 def capture_year(frames: dict[str, pl.DataFrame]) -> int:
