@@ -22,12 +22,19 @@ def with_record_keys(papers: pl.DataFrame, abstracts: WideColumn | None = None) 
         pl.col("source").replace_strict(SOURCE_PRIORITY, default=UNKNOWN_SOURCE_PRIORITY,
                                         return_dtype=pl.Int32).alias("priority"),
         pl.col("published_on").dt.year().cast(pl.Int32).alias("year"),
-        pl.when(folded("title").str.len_chars() > 0).then(pl.lit("title:") + folded("title"))
-        .alias("title_key"),
     )
+    if "title_key" not in records.columns:
+        records = records.hstack(title_keys(records["title"]))
     if "abstract_key" in records.columns:
         return records
     return records.hstack((abstracts or WideColumn.of_frame(papers, "abstract")).map_pieces(abstract_keys))
+
+
+def title_keys(title: pl.Series) -> pl.DataFrame:
+    """The folded title, the key of the same-title rule (None for an empty one)."""
+    key = folded(pl.col("title"))
+    return title.alias("title").to_frame().select(
+        pl.when(key.str.len_chars() > 0).then(pl.lit("title:") + key).alias("title_key"))
 
 
 ABSTRACT_KEYS = ("abstract_present", "abstract_key", "abstract_block")
@@ -75,8 +82,10 @@ def record_edges(records: pl.DataFrame, abstracts: WideColumn) -> pl.DataFrame:
         records.select("idx", (pl.lit("record:") + pl.col("record_ref")).alias("key"), pl.lit("record").alias("kind")),
     ]
     edges = pl.concat(ident).drop_nulls("key").with_columns(pl.col("idx").cast(pl.UInt32))
+    # Only the abstract rule can name a record twice (an anchor per title-less record it takes
+    # in): deduplicating millions of identifier edges as well cost a gigabyte at 10^6 records.
     return pl.concat([edges, title_edges(records),
-                      abstract_edges(records, abstracts).with_columns(pl.col("idx").cast(pl.UInt32))]).unique()
+                      abstract_edges(records, abstracts).with_columns(pl.col("idx").cast(pl.UInt32)).unique()])
 
 
 def assign_paper_ids(edges: pl.DataFrame, cluster: pl.Series, crosswalk: pl.DataFrame) -> pl.DataFrame:

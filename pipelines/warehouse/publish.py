@@ -136,6 +136,7 @@ def publish(ws: Workspace, staged: dict[str, Path], runs: pl.DataFrame) -> dict[
         try:
             # DuckDB draws a progress bar on stderr for statements over 2 s (the analytics at scale)
             con.execute("SET enable_progress_bar = false")
+            _bound_memory(con, ws)
             _run_sql(con, sql_statements("schema"))
             for table, target in LOADED.items():
                 progress["step"] = f"loading {target}"
@@ -151,6 +152,20 @@ def publish(ws: Workspace, staged: dict[str, Path], runs: pl.DataFrame) -> dict[
         finally:
             _close_quietly(con)
     return counts
+
+
+MEMORY_ENV = "PAPERTRAIL_PUBLISH_MEMORY_MB"
+PUBLISH_MEMORY_MB = 1024
+
+
+def _bound_memory(con: duckdb.DuckDBPyConnection, ws: Workspace) -> None:
+    """DuckDB's buffer pool defaults to 80 % of RAM; the build is one batch job beside polars'
+    own memory, so it gets a fixed budget and spills sorts and joins to the workspace instead."""
+    mb = int(os.environ.get(MEMORY_ENV) or PUBLISH_MEMORY_MB)
+    spill = ws.data_dir / "spill"
+    spill.mkdir(parents=True, exist_ok=True)
+    con.execute(f"SET memory_limit = '{mb}MB'")
+    con.execute("SET temp_directory = ?", [str(spill)])
 
 
 def _run_sql(con: duckdb.DuckDBPyConnection, statements: list[tuple[str, str]]) -> None:
