@@ -155,6 +155,11 @@ def resolve_authors(records: pl.DataFrame, papers: pl.DataFrame, profiles: pl.Da
     crosswalk: (key, paper_id) rows, those under AUTHOR_CROSSWALK_PREFIX naming authors.
     Returns authorships, authors, profile owners, profile_papers, merges and crosswalk rows."""
     m = mentions_of(records, papers, profiles)
+    # The record frame is not needed past this point but for the profile links: dropping it
+    # (the caller passes a frame only this call holds) frees it before the clustering peaks.
+    profile_links = (records.select("profile_ref", "paper_id", "source", "capture")
+                     .filter(pl.col("profile_ref").is_not_null()))
+    del records, papers
     edges, cluster, pairs = cluster_mentions(m)
     known = (crosswalk if crosswalk is not None else pl.DataFrame(schema={"key": pl.String, "paper_id": pl.String}))
     known = (known.filter(pl.col("key").str.starts_with(AUTHOR_CROSSWALK_PREFIX))
@@ -175,8 +180,7 @@ def resolve_authors(records: pl.DataFrame, papers: pl.DataFrame, profiles: pl.Da
                                                              pl.col("best_key").alias("author_key")), on="author_id")
                .sort("author_id").select("author_id", "display_name", "name_variants", "author_key"))
     owners = m.select("record_ref", "author_id", "owner").filter(pl.col("owner"))
-    profile_papers = (records.select("profile_ref", "paper_id", "source", "capture")
-                      .filter(pl.col("profile_ref").is_not_null())
+    profile_papers = (profile_links
                       .join(owners.select(pl.col("record_ref").alias("profile_ref"), "author_id"), on="profile_ref")
                       .select("author_id", "paper_id", "source", "capture").unique()
                       .sort("author_id", "paper_id", "source", "capture"))

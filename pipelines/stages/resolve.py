@@ -130,10 +130,17 @@ def resolve_all(ws: Workspace) -> dict[str, int]:
           .sort("capture", "record_ref", "reason", nulls_last=True))
     del ref_to_paper, unusable
 
-    # Author resolution reads only the bylines and where each record came from.
-    records = records.select("idx", "paper_id", "record_ref", "source", "capture", "authors", "profile_ref")
-    people = resolve_authors(records, papers, profiles, crosswalk)
+    # Author resolution reads only the bylines, where each record came from and which list each
+    # paper uses; the papers wait on disk meanwhile. The bylines are handed over (popped), so the
+    # call holds the only reference and drops them once the mentions are made.
+    held = ws.staging_dir / "papers.resolving.parquet"
+    write_parquet(papers, held)
+    chosen = papers.select("paper_id", "authors_idx")
+    del papers
+    bylines = [records.select("idx", "paper_id", "record_ref", "source", "capture", "authors", "profile_ref")]
     del records
+    people = resolve_authors(bylines.pop(), chosen, profiles, crosswalk)
+    del chosen
     stage("authors", people.pop("authors").drop("author_key"))
     stage("authorships", people.pop("authorships"))
     stage("author_profiles", profiles.join(people["owners"], on="record_ref")
@@ -150,6 +157,8 @@ def resolve_all(ws: Workspace) -> dict[str, int]:
     write_parquet(ids, ws.staging_dir / "paper_crosswalk.parquet")
     del people, ids
 
+    papers = pl.read_parquet(held)
+    held.unlink()
     stage("papers", gather_abstracts(papers, abstracts)
           .select("paper_id", "title", "abstract", "published_on", "year", "primary_topic",
                   "arxiv_id", "doi", "has_code", "page_count", "openalex_id", "s2_id",
