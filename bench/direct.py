@@ -26,12 +26,12 @@ def main() -> None:
 
     imported = time.perf_counter() - started
     ws = Workspace.for_db(sys.argv[2]).ensure()
-    run_id, seconds, peak_mb = "direct", {}, {}
+    run_id, seconds, peak_mb, start_mb = "direct", {}, {}, {}
     sampler = RssSampler()
 
     def timed(name, fn):
         t = time.perf_counter()
-        sampler.reset()
+        start_mb[name] = sampler.reset()
         out = fn()
         seconds[name] = round(time.perf_counter() - t, 3)
         peak_mb[name] = sampler.peak_mb()
@@ -46,7 +46,7 @@ def main() -> None:
         timed("validate", lambda: validate_staged(ws))
         timed("publish", lambda: publish_run(ws, run_id))
         timed("reports", lambda: build_reports(ws))
-    print(json.dumps({"imports": round(imported, 3), "stages": seconds, "stage_peak_rss_mb": peak_mb,
+    print(json.dumps({"imports": round(imported, 3), "stages": seconds, "stage_peak_rss_mb": peak_mb, "stage_start_rss_mb": start_mb,
                       "wall": round(time.perf_counter() - started, 3),
                       "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))
 
@@ -69,8 +69,10 @@ class RssSampler:
             self._peak = max(self._peak, self._rss())
             time.sleep(0.02)
 
-    def reset(self) -> None:
+    def reset(self) -> int:
+        """Starts a new peak; returns the resident MB now."""
         self._peak = self._rss()
+        return self._peak // 2**20
 
     def peak_mb(self) -> int:
         return max(self._peak, self._rss()) // 2**20
