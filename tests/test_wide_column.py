@@ -1,0 +1,34 @@
+"""WideColumn: a parsed column read a Parquet file at a time gives the values a whole frame would."""
+from __future__ import annotations
+
+import polars as pl
+
+from pipelines.resolve.columns import WideColumn
+
+
+def _column(tmp_path) -> tuple[WideColumn, list]:
+    values = ["a0", None, "a2", "a3", "a4", None, "a6"]
+    files = []
+    for i, (lo, hi) in enumerate(((0, 3), (3, 4), (4, 7))):
+        path = tmp_path / f"part{i}.parquet"
+        pl.DataFrame({"abstract": values[lo:hi], "other": list(range(lo, hi))}).write_parquet(path)
+        files.append(path)
+    return WideColumn.of_parquet(files, "abstract"), values
+
+
+def test_gather_reads_across_files_in_the_asked_order_with_nulls(tmp_path):
+    column, values = _column(tmp_path)
+    rows = pl.Series([6, 0, None, 3, 1, 4], dtype=pl.UInt32)
+    assert column.gather(rows).to_list() == ["a6", "a0", None, "a3", None, "a4"]
+    assert column.height == 7
+
+
+def test_subset_renumbers_rows_and_map_pieces_follows_it(tmp_path):
+    column, values = _column(tmp_path)
+    kept = column.subset(pl.Series([v is not None for v in values]))
+    assert kept.height == 5
+    assert kept.gather(pl.Series([4, 0, 2], dtype=pl.UInt32)).to_list() == ["a6", "a0", "a3"]
+    lengths = kept.map_pieces(lambda s: s.str.len_chars().alias("n").to_frame())
+    assert lengths["n"].to_list() == [2, 2, 2, 2, 2]
+    whole = column.map_pieces(lambda s: s.is_null().alias("missing").to_frame())
+    assert whole["missing"].to_list() == [False, True, False, False, False, True, False]
