@@ -25,9 +25,13 @@ class WideColumn:
         self._workers = workers
 
     @classmethod
-    def of_frame(cls, frame: pl.DataFrame, name: str) -> "WideColumn":
+    def of_frame(cls, frame: pl.DataFrame, name: str, piece_rows: int | None = None, workers: int = 1) -> "WideColumn":
+        """A column already in memory, in zero-copy slices of `piece_rows` (default: one piece):
+        derived columns are then built a slice at a time, on `workers` threads."""
         series = frame[name]
-        return cls(name, [series.len()], lambda _: series)
+        step = piece_rows or max(series.len(), 1)
+        rows = [min(step, series.len() - start) for start in range(0, series.len(), step)] or [0]
+        return cls(name, rows, lambda i: series.slice(i * step, step), workers=workers)
 
     @classmethod
     def of_parquet(cls, files: Sequence[Path], name: str, workers: int = 2) -> "WideColumn":

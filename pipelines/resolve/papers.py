@@ -23,8 +23,9 @@ def with_record_keys(papers: pl.DataFrame, abstracts: WideColumn | None = None) 
                                         return_dtype=pl.Int32).alias("priority"),
         pl.col("published_on").dt.year().cast(pl.Int32).alias("year"),
     )
-    if "title_key" not in records.columns:
-        records = records.hstack(title_keys(records["title"]))
+    # Folding a million titles at once holds several copies of the column; slices of 50,000 on
+    # two threads hold a few of a slice.
+    records = records.hstack(WideColumn.of_frame(records, "title", piece_rows=50_000, workers=2).map_pieces(title_keys))
     if "abstract_key" in records.columns:
         return records
     return records.hstack((abstracts or WideColumn.of_frame(papers, "abstract")).map_pieces(abstract_keys))
@@ -35,9 +36,6 @@ def title_keys(title: pl.Series) -> pl.DataFrame:
     key = folded(pl.col("title"))
     return title.alias("title").to_frame().select(
         pl.when(key.str.len_chars() > 0).then(pl.lit("title:") + key).alias("title_key"))
-
-
-ABSTRACT_KEYS = ("abstract_present", "abstract_key", "abstract_block")
 
 
 def abstract_keys(abstract: pl.Series, keep_head: bool = False) -> pl.DataFrame:
@@ -58,14 +56,13 @@ def abstract_keys(abstract: pl.Series, keep_head: bool = False) -> pl.DataFrame:
              .with_columns(pl.when(cut_short).then(folded("abstract")).otherwise(pl.col("abstract_head"))
                            .alias("abstract_head")))
     long_enough = pl.col("abstract_head").str.len_chars() >= ABSTRACT_MIN_CHARS
-    keys = frame.select(
+    return frame.select(
         pl.col("abstract").is_not_null().alias("abstract_present"),
         pl.when(long_enough).then(pl.lit("abstract:") + pl.col("abstract_head").str.slice(0, ABSTRACT_KEY_CHARS))
         .alias("abstract_key"),
         pl.when(long_enough).then(pl.col("abstract_head").str.split(" ").list.head(ABSTRACT_BLOCK_WORDS).list.join(" "))
         .alias("abstract_block"),
         *([pl.col("abstract_head")] if keep_head else []))
-    return keys
 
 
 def record_edges(records: pl.DataFrame, abstracts: WideColumn) -> pl.DataFrame:

@@ -16,7 +16,7 @@ from ..normalize.topics import arxiv_taxonomy
 from ..resolve.authors import resolve_authors
 from ..records import SCHEMAS
 from ..resolve.columns import WideColumn
-from ..resolve.papers import CROSSWALK_SCHEMA, abstract_keys, gather_abstracts, resolve_papers, title_keys
+from ..resolve.papers import CROSSWALK_SCHEMA, abstract_keys, gather_abstracts, resolve_papers
 from ..workspace import Workspace
 from .landing import read_land_rejects, read_manifest
 from .parse import read_parsed, table_files
@@ -67,16 +67,12 @@ def quarantine_rows(ws: Workspace, rejects: pl.DataFrame, unusable: pl.DataFrame
             .select("stage", "source", "capture", "record_ref", "reason", "payload", "seen_at"))
 
 
-def parsed_column(ws: Workspace, name: str) -> WideColumn:
-    """One text column of the parsed papers, read a batch file at a time."""
+def parsed_abstracts(ws: Workspace) -> WideColumn:
+    """The parsed papers' abstracts, read a batch file at a time."""
     files = table_files(ws, "papers")
     if files:
-        return WideColumn.of_parquet(files, name)
-    return WideColumn.of_frame(pl.DataFrame(schema={name: pl.String}), name)
-
-
-def parsed_abstracts(ws: Workspace) -> WideColumn:
-    return parsed_column(ws, "abstract")
+        return WideColumn.of_parquet(files, "abstract")
+    return WideColumn.of_frame(pl.DataFrame(schema={"abstract": pl.String}), "abstract")
 
 
 def resolve_all(ws: Workspace) -> dict[str, int]:
@@ -86,9 +82,7 @@ def resolve_all(ws: Workspace) -> dict[str, int]:
     whole: their keys are derived a parsed file at a time and the winning values are gathered
     last, and each table is written (and its inputs dropped) as soon as it is known."""
     abstracts = parsed_abstracts(ws)
-    parsed = (read_parsed(ws, "papers", exclude=("abstract",))
-              .hstack(parsed_column(ws, "title").map_pieces(title_keys))
-              .hstack(abstracts.map_pieces(abstract_keys)))
+    parsed = read_parsed(ws, "papers", exclude=("abstract",)).hstack(abstracts.map_pieces(abstract_keys))
     placeable = parsed.select(~_unidentifiable()).to_series()
     unusable = parsed.filter(~placeable)
     if not placeable.all():  # filtering copies every column: only when something is left out
