@@ -4,20 +4,44 @@
 -- Only the per-author tables are sorted (by author), for lookups of one author: sorting the
 -- others costs seconds at 10^6 papers and helps no query the views serve.
 
--- Latest citation count per paper: the most recent capture wins; at the same time, the highest
--- count (sources lag each other, none over-counts). Papers never counted have NULLs.
-CREATE TABLE analytics_data.citation_counts AS
-WITH latest AS (
-    -- the smallest (-time, -count, source) is the newest capture, then the highest count
-    SELECT paper_id,
-           arg_min({'source': source, 'citation_count': citation_count, 'captured_at': captured_at},
-                   (-epoch_us(captured_at), -citation_count, source)) AS pick
+-- The current citation count of a paper, by a rule that does not depend on the order in which
+-- captures happened to land (one run fetches the same paper under several authors, from several
+-- APIs, milliseconds apart, in no fixed order):
+--   1. per source, the captures of the source's latest capture day (UTC) count; of those, the
+--      highest count is that source's current count (one day's captures of a source are one
+--      observation repeated; a count only grows);
+--   2. across sources, the highest current count wins (every source undercounts: none sees every
+--      citing work), ties going to the source whose name sorts first.
+-- `as_of` is the winning source's last capture time on that day. Every source's current count stays
+-- visible in analytics.citation_counts_by_source. Papers never counted have NULLs.
+CREATE TABLE analytics_data.citation_counts_by_source AS
+WITH dated AS (
+    SELECT paper_id, source, citation_count, captured_at,
+           (captured_at AT TIME ZONE 'UTC')::DATE AS capture_day
     FROM core.citation_snapshots
+), last_day AS (
+    SELECT paper_id, source, max(capture_day) AS capture_day FROM dated GROUP BY ALL
+)
+SELECT d.paper_id, d.source, max(d.citation_count) AS citation_count, max(d.captured_at) AS as_of,
+       d.capture_day, count(*) AS captures
+FROM dated d
+JOIN last_day l ON l.paper_id = d.paper_id AND l.source = d.source AND l.capture_day = d.capture_day
+GROUP BY d.paper_id, d.source, d.capture_day;
+
+CREATE TABLE analytics_data.citation_counts AS
+WITH current AS (
+    -- the smallest (-count, source) is the highest count, then the first source by name
+    SELECT paper_id,
+           arg_min({'source': source, 'citation_count': citation_count, 'as_of': as_of},
+                   (-citation_count, source)) AS pick,
+           count(*) AS sources
+    FROM analytics_data.citation_counts_by_source
     GROUP BY paper_id
 )
-SELECT p.paper_id, p.title, p.year, l.pick.citation_count, l.pick.source, l.pick.captured_at AS as_of
+SELECT p.paper_id, p.title, p.year, c.pick.citation_count, c.pick.source, c.pick.as_of,
+       coalesce(c.sources, 0)::INTEGER AS sources
 FROM core.papers p
-LEFT JOIN latest l ON l.paper_id = p.paper_id;
+LEFT JOIN current c ON c.paper_id = p.paper_id;
 
 -- An author's papers: bylines, plus papers their own page lists (a byline cut by "et al.").
 CREATE TABLE analytics_data.author_papers AS
@@ -36,9 +60,20 @@ WITH computed AS (
     LEFT JOIN analytics_data.citation_counts c ON c.paper_id = ap.paper_id
     GROUP BY ap.author_id
 ), reported AS (
+    -- What the author's own pages report, by the same order-free rule as paper counts: per
+    -- source the rows of its latest capture day that carry a figure; across them the highest
+    -- citation count, then h-index, then paper count, then the source and record by name.
     SELECT author_id, h_index, citation_count, paper_count, captured_at
-    FROM core.author_profiles
-    QUALIFY row_number() OVER (PARTITION BY author_id ORDER BY captured_at DESC, record_ref) = 1
+    FROM (
+        SELECT *
+        FROM (SELECT *, (captured_at AT TIME ZONE 'UTC')::DATE AS capture_day
+              FROM core.author_profiles
+              WHERE coalesce(h_index, citation_count, paper_count) IS NOT NULL)
+        QUALIFY capture_day = max(capture_day) OVER (PARTITION BY author_id, source)
+    )
+    QUALIFY row_number() OVER (PARTITION BY author_id
+                               ORDER BY citation_count DESC NULLS LAST, h_index DESC NULLS LAST,
+                                        paper_count DESC NULLS LAST, source, record_ref) = 1
 )
 SELECT a.author_id, a.display_name,
        coalesce(c.papers, 0)::BIGINT AS papers,

@@ -127,25 +127,33 @@ def db(tmp_path_factory) -> Path:
     return publish_dataset(tmp_path_factory.mktemp("views"))
 
 
-def test_citation_counts_latest_capture_wins_then_highest_count(db):
-    got = rows(db, "SELECT paper_id, title, year, citation_count, source, as_of "
+def test_citation_counts_latest_day_per_source_then_highest_count(db):
+    got = rows(db, "SELECT paper_id, title, year, citation_count, source, as_of, sources "
                    "FROM analytics.citation_counts ORDER BY paper_id")
     assert got == [
-        ("p01", "Paper p01", 2021, 4, "openalex", T2),  # T2 tie, equal counts: source order
-        ("p02", "Paper p02", 2021, 4, "s2", T2),        # newer 4 beats the older 10
-        ("p03", "Paper p03", 2021, 4, "s2", T2),        # T2 tie: the higher count (4 > 3)
-        ("p04", "Paper p04", 2022, 4, "crossref", T1),
-        ("p05", "Paper p05", 2022, 2, "openalex", T2),
-        ("p06", "Paper p06", 2023, None, None, None),   # never counted: kept, with NULLs
-        ("p07", "Paper p07", 2023, None, None, None),
-        ("p08", "Paper p08", 2023, 7, "openalex", T2),
-        ("p09", "Paper p09", 2020, 0, "openalex", T2),
-        ("p10", "Paper p10", 2020, 0, "openalex", T1),
-        ("p11", "Paper p11", None, 100, "s2", T2),
-        ("p12", "Paper p12", 2024, 50, "openalex", T1),
-        ("p13", "Paper p13", 2023, 1, "openalex", T2),
-        ("p14", "Paper p14", 2020, None, None, None),
-        ("p15", "Paper p15", 2019, None, None, None),
+        ("p01", "Paper p01", 2021, 4, "openalex", T2, 2),  # openalex's T2 (not T1) = s2's 4: name order
+        ("p02", "Paper p02", 2021, 10, "openalex", T1, 2), # openalex's 10 (its latest) beats s2's 4
+        ("p03", "Paper p03", 2021, 4, "s2", T2, 2),        # the higher count (4 > 3)
+        ("p04", "Paper p04", 2022, 4, "crossref", T1, 1),
+        ("p05", "Paper p05", 2022, 2, "openalex", T2, 1),
+        ("p06", "Paper p06", 2023, None, None, None, 0),   # never counted: kept, with NULLs
+        ("p07", "Paper p07", 2023, None, None, None, 0),
+        ("p08", "Paper p08", 2023, 7, "openalex", T2, 1),
+        ("p09", "Paper p09", 2020, 0, "openalex", T2, 1),
+        ("p10", "Paper p10", 2020, 0, "openalex", T1, 1),
+        ("p11", "Paper p11", None, 100, "s2", T2, 1),      # s2's latest day (T2) only
+        ("p12", "Paper p12", 2024, 50, "openalex", T1, 1),
+        ("p13", "Paper p13", 2023, 1, "openalex", T2, 1),
+        ("p14", "Paper p14", 2020, None, None, None, 0),
+        ("p15", "Paper p15", 2019, None, None, None, 0),
+    ]
+    by_source = rows(db, "SELECT paper_id, source, citation_count, as_of, captures, is_current "
+                         "FROM analytics.citation_counts_by_source WHERE paper_id IN ('p01', 'p02', 'p11') "
+                         "ORDER BY paper_id, source")
+    assert by_source == [
+        ("p01", "openalex", 4, T2, 1, True), ("p01", "s2", 4, T2, 1, False),
+        ("p02", "openalex", 10, T1, 1, True), ("p02", "s2", 4, T2, 1, False),
+        ("p11", "s2", 100, T2, 1, True),
     ]
 
 
@@ -168,10 +176,10 @@ def test_author_citations_h_index_edge_cases(db):
                    "reported_citations, reported_papers, reported_as_of "
                    "FROM analytics.author_citations ORDER BY author_id")
     assert got == [
-        # counts 4,4,4,4,2,NULL(0): ties at the threshold -> 4; p01 listed three times counts once
-        ("ada", "Ada Lovelace", 6, 18, 4, None, None, None, None),
-        # 7,4,4,4,NULL(0) -> 4
-        ("ben", "Ben Okri", 5, 19, 4, None, None, None, None),
+        # counts 10,4,4,4,2,NULL(0): ties at the threshold -> 4; p01 listed three times counts once
+        ("ada", "Ada Lovelace", 6, 24, 4, None, None, None, None),
+        # 10,7,4,4,NULL(0) -> 4
+        ("ben", "Ben Okri", 5, 25, 4, None, None, None, None),
         # 7,4,4,2,1,0,NULL -> 3 (the fourth paper has only 2)
         ("cy", "Cy Twombly", 7, 18, 3, None, None, None, None),
         # only profile_papers: 7,1 -> 1
@@ -205,10 +213,10 @@ def test_author_timeline_per_year(db):
     got = rows(db, "SELECT author_id, display_name, year, papers, first_author_papers, coauthors, "
                    "citations, top_topic FROM analytics.author_timeline ORDER BY author_id, year")
     assert got == [
-        ("ada", "Ada Lovelace", 2021, 3, 2, 2, 12, "cs.CL"),  # co-authors ben, cy
+        ("ada", "Ada Lovelace", 2021, 3, 2, 2, 18, "cs.CL"),  # co-authors ben, cy; 4 + 10 + 4
         ("ada", "Ada Lovelace", 2022, 2, 1, 2, 6, "cs.CL"),   # cs.CL 1 = cs.LG 1: alphabetical
         ("ada", "Ada Lovelace", 2023, 1, 0, 1, 0, "cs.CL"),   # p06 never counted
-        ("ben", "Ben Okri", 2021, 2, 1, 2, 8, "cs.CL"),
+        ("ben", "Ben Okri", 2021, 2, 1, 2, 14, "cs.CL"),     # 4 + 10
         ("ben", "Ben Okri", 2022, 1, 0, 2, 4, "cs.LG"),
         ("ben", "Ben Okri", 2023, 2, 1, 1, 7, "cs.CV"),       # cs.CV 1 = cs.LG 1
         ("cy", "Cy Twombly", 2021, 1, 0, 2, 4, "cs.CL"),

@@ -68,11 +68,13 @@ def test_views_read_the_analytics_tables_and_no_temporary_table_is_left(publishe
     got = rows(published, "SELECT schema_name, table_name, estimated_size FROM duckdb_tables() "
                           "WHERE schema_name = 'analytics_data' ORDER BY table_name")
     assert got == [("analytics_data", "author_citations", 7), ("analytics_data", "author_papers", 26),
-                   ("analytics_data", "author_timeline", 13), ("analytics_data", "citation_counts", 15)]
+                   ("analytics_data", "author_timeline", 13), ("analytics_data", "citation_counts", 15),
+                   ("analytics_data", "citation_counts_by_source", 14)]
     assert rows(published, "SELECT count(*) FROM duckdb_tables() WHERE temporary") == [(0,)]
     assert rows(published, "SELECT count(*) FROM duckdb_indexes()") == [(0,)]
     views = dict(rows(published, "SELECT view_name, sql FROM duckdb_views() WHERE schema_name = 'analytics'"))
     assert sorted(views) == ["author_citations", "author_papers", "author_timeline", "citation_counts",
-                             "topic_trends"]
-    for name in ("author_citations", "author_papers", "author_timeline", "citation_counts"):
+                             "citation_counts_by_source", "topic_trends"]
+    for name in ("author_citations", "author_papers", "author_timeline", "citation_counts",
+                 "citation_counts_by_source"):
         assert f"FROM analytics_data.{name}" in views[name], views[name]
