@@ -44,7 +44,7 @@ def evaluate(name: str, gold: dict, db: Path | None, threshold: float, code: Pat
     ds = D.DATASETS[name]
     run = None
     if db is None:
-        print(f"bench.linkage: {name}: papertrail run --captures {D.captures_dir(ds).relative_to(D.ROOT)} ...",
+        print(f"bench.linkage: {name}: papertrail run --captures {D.rel(D.captures_dir(ds))} ...",
               flush=True)
         run = run_pipeline(D.captures_dir(ds), D.DATA / name / "run", code)
         if not run["ok"]:
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     code, commit = None, None
     if args.rev:
         code, commit = export_code(args.rev)
-        print(f"bench.linkage: running the project at {args.rev} = {commit[:12]} from {code.relative_to(D.ROOT)}")
+        print(f"bench.linkage: running the project at {args.rev} = {commit[:12]} from {D.rel(code)}")
     results = {}
     for name in names:
         gold = ensure_data(name)
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     out = D.RESULTS / f"linkage-{started.strftime('%Y%m%dT%H%M%SZ')}.json"
     out.write_text(json.dumps(report, indent=1, ensure_ascii=False, default=str) + "\n")
     print(table(results))
-    print(f"bench.linkage: wrote {out.relative_to(D.ROOT)}")
+    print(f"bench.linkage: wrote {D.rel(out)}")
     return 0 if all((r.get("run") or {"ok": True}).get("ok") for r in results.values()) else 1
 
 

@@ -171,7 +171,7 @@ def convert() -> dict | None:
     raw = D.raw_dir(DS)
     files = sorted((raw / "data").glob("*.xml"))
     if not files:
-        print(f"bench.linkage.convert_aminer: skip: {raw.relative_to(D.ROOT)} is empty (make bench-data)")
+        print(f"bench.linkage.convert_aminer: skip: {D.rel(raw)} is empty (make bench-data)")
         return None
     out = fresh_dir(D.captures_dir(DS))
     records, mentions, unlocated = {}, [], Counter()
@@ -201,7 +201,7 @@ def convert() -> dict | None:
     D.gold_path(DS).write_text(json.dumps(gold, ensure_ascii=False) + "\n")
     print(f"bench.linkage.convert_aminer: {len(files)} names, {len(mentions)} mentions "
           f"({sum(unlocated.values())} whose name is not in the byline: {dict(unlocated)}) -> "
-          f"{out.relative_to(D.ROOT)}")
+          f"{D.rel(out)}")
     return gold
 
 

@@ -104,7 +104,7 @@ def notes(dblp: list[dict], acm: list[dict], matches: list[tuple[str, str]]) -> 
 def convert() -> dict | None:
     raw = D.raw_dir(DS)
     if not (raw / "DBLP2.csv").exists():
-        print(f"bench.linkage.convert_dblp_acm: skip: {raw.relative_to(D.ROOT)} is empty (make bench-data)")
+        print(f"bench.linkage.convert_dblp_acm: skip: {D.rel(raw)} is empty (make bench-data)")
         return None
     dblp = read_csv((raw / "DBLP2.csv").read_bytes())
     acm = read_csv((raw / "ACM.csv").read_bytes())
@@ -131,7 +131,7 @@ def convert() -> dict | None:
                                "acm": [[r["id"], r["title"], year(r["year"])] for r in acm]}}
     D.gold_path(DS).write_text(json.dumps(gold, ensure_ascii=False) + "\n")
     print(f"bench.linkage.convert_dblp_acm: {len(dblp)} DBLP works, {len(acm)} ACM works, "
-          f"{len(matches)} gold pairs -> {out.relative_to(D.ROOT)}")
+          f"{len(matches)} gold pairs -> {D.rel(out)}")
     return gold
 
 

@@ -90,3 +90,11 @@ def captures_dir(dataset: dict) -> Path:
 
 def gold_path(dataset: dict) -> Path:
     return DATA / dataset["name"] / "gold.json"
+
+
+def rel(path: Path) -> Path:
+    """`path` relative to the project when it is inside it (for messages)."""
+    try:
+        return path.relative_to(ROOT)
+    except ValueError:
+        return path

@@ -86,7 +86,7 @@ def download(names: list[str]) -> dict[str, str]:
         provenance["files"] = len(files)
         (out / "PROVENANCE.json").write_text(json.dumps(provenance, indent=2, ensure_ascii=False) + "\n")
         print(f"bench.linkage.download: {name}: {len(files)} files from {ds['repo']}@{ds['commit'][:10]} "
-              f"-> {out.relative_to(D.ROOT)}")
+              f"-> {D.rel(out)}")
         status[name] = "ok"
     return status
 
