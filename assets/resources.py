@@ -6,7 +6,7 @@ import os
 from dagster import ConfigurableResource
 from pydantic import Field
 
-from pipelines.workspace import Workspace
+from papertrail.pipelines.workspace import Workspace
 
 
 class PapertrailResource(ConfigurableResource):

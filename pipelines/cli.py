@@ -67,7 +67,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
 def cmd_ui(args: argparse.Namespace) -> int:
     dagster_home()
     os.chdir(PROJECT_ROOT)
-    argv = [sys.executable, "-m", "dagster", "dev", "-m", "pipelines.definitions",
+    argv = [sys.executable, "-m", "dagster", "dev", "-m", "papertrail.pipelines.definitions",
             "-h", "127.0.0.1", "-p", str(args.port)]
     os.execv(sys.executable, argv)
     return 0  # not reached

@@ -30,7 +30,7 @@ def run_pipeline(ws: Workspace, captures: list[str], config_path: str | None = N
     (missing inputs, corrupt or locked warehouse) before any work is done."""
     from dagster import DagsterInstance, materialize
 
-    from assets.resources import PapertrailResource
+    from papertrail.assets.resources import PapertrailResource
     from .definitions import ALL_ASSETS
     from .cli import dagster_home
 

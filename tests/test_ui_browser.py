@@ -56,7 +56,7 @@ def ui(tmp_path):
     assert run.returncode == 0, run.stderr
     port = free_port()
     log = open(tmp_path / "ui.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "ui", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "papertrail.pipelines.cli", "ui", "--port", str(port)],
                             env={**os.environ, **env, "PAPERTRAIL_DB": str(tmp_path / "wh.duckdb")},
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
