@@ -48,7 +48,7 @@ def run_pipeline(ws: Workspace, captures: list[str], config_path: str | None = N
     if ephemeral:
         instance = DagsterInstance.ephemeral()
     else:
-        dagster_home()
+        dagster_home(ws.db_path)
         instance = DagsterInstance.get()
     resource = PapertrailResource(db_path=str(ws.db_path), captures=[str(Path(c).resolve()) for c in captures],
                                   config_path=config_path)
