@@ -23,8 +23,10 @@ from .settings import (PAPER_BLOCK_MAX, PAPER_BLOCK_WINDOW, PAPER_MATCH_WEIGHT, 
 from .titles import clean_title, family_names, venue_kind
 
 COMPARISONS = (
-    Comparison("title", ("exact", "typo", "close", "similar", "differ"),
-               (0.86, 0.07, 0.04, 0.02, 0.01), (1e-6, 1e-6, 2e-4, 2e-3, 0.997798)),
+    # contained: every word of the shorter title (3+ words) in the longer one, a subtitle added
+    # or dropped ("Constructing the next 100 DBMSs: like the handyman or like the engineer?")
+    Comparison("title", ("exact", "typo", "close", "contained", "similar", "differ"),
+               (0.84, 0.07, 0.04, 0.03, 0.015, 0.005), (1e-6, 1e-6, 2e-4, 5e-4, 2e-3, 0.997297)),
     Comparison("authors", ("all", "most", "some", "none"),
                (0.82, 0.10, 0.05, 0.03), (0.002, 0.005, 0.03, 0.963)),
     Comparison("year", ("same", "next", "apart"), (0.74, 0.22, 0.04), (0.07, 0.13, 0.80)),
@@ -68,14 +70,36 @@ def title_frequency(feats: pl.DataFrame) -> pl.DataFrame:
 
 
 def candidate_pairs(feats: pl.DataFrame) -> pl.DataFrame:
-    """(a, b) of records sharing the cleaned title, its first four or its last four words."""
+    """(a, b) of records sharing a blocking key: the cleaned title, its first or last four words,
+    one of its two rarest words (a typo or a rewording leaves the other), or the alphabetically
+    first or last family name of its authors with the year (a retitled paper, same people)."""
     words = pl.col("ctitle").str.split(" ")
+    order = pl.col("year").alias("order")
+    tokens = feats.select("idx", words.alias("tok")).explode("tok").unique()
+    df = tokens.group_by("tok").len()
+    rare = (tokens.join(df, on="tok").sort("idx", "len", "tok")
+            .group_by("idx", maintain_order=True).head(2)
+            .join(feats.select("idx", "year"), on="idx"))
+    family = pl.col("families").list.sort()
+    year = pl.col("year").cast(pl.String)
     keys = pl.concat([
-        feats.select("idx", ("t:" + pl.col("ctitle")).alias("key"), pl.col("year").alias("order")),
-        feats.select("idx", ("h:" + words.list.head(4).list.join(" ")).alias("key"), pl.col("year").alias("order")),
-        feats.select("idx", ("e:" + words.list.tail(4).list.join(" ")).alias("key"), pl.col("year").alias("order")),
+        feats.select("idx", ("t:" + pl.col("ctitle")).alias("key"), order),
+        feats.select("idx", ("h:" + words.list.head(4).list.join(" ")).alias("key"), order),
+        feats.select("idx", ("e:" + words.list.tail(4).list.join(" ")).alias("key"), order),
+        rare.select("idx", ("w:" + pl.col("tok")).alias("key"), order),
+        feats.select("idx", ("f:" + family.list.first() + "|" + year).alias("key"), order),
+        feats.select("idx", ("l:" + family.list.last() + "|" + year).alias("key"), order),
     ])
     return block_pairs(keys, PAPER_BLOCK_MAX, PAPER_BLOCK_WINDOW)
+
+
+_ROMAN = r"\b(?:i{1,3}|iv|v|vi{1,3}|ix|x)\b"
+
+
+def _numbering(col: str) -> pl.Expr:
+    """The numbers a title carries ("part ii", "sql 3" = "sql3"): one series' titles differ there."""
+    return pl.concat_list(pl.col(col).str.replace_all(" ", "").str.extract_all(r"\d+"),
+                          pl.col(col).str.extract_all(_ROMAN)).list.sort()
 
 
 def compare(pairs: pl.DataFrame, feats: pl.DataFrame) -> pl.DataFrame:
@@ -91,10 +115,20 @@ def compare(pairs: pl.DataFrame, feats: pl.DataFrame) -> pl.DataFrame:
     gap = (pl.col("year_a") - pl.col("year_b")).abs()
     venue_shared = pl.col("vtokens_a").list.set_intersection("vtokens_b").list.len()
     venue_small = pl.min_horizontal(pl.col("vtokens_a").list.len(), pl.col("vtokens_b").list.len())
-    return joined.with_columns(pl.Series("ratio", ratio, dtype=pl.Float64), pl.Series("abstract_ratio", abstract)).select(
+    words_a, words_b = pl.col("ctitle_a").str.split(" "), pl.col("ctitle_b").str.split(" ")
+    common = words_a.list.set_intersection(words_b).list.len()
+    shorter = pl.min_horizontal(words_a.list.unique().list.len(), words_b.list.unique().list.len())
+    contained = (shorter >= 3) & (common == shorter)
+    return joined.with_columns(pl.Series("ratio", ratio, dtype=pl.Float64), pl.Series("abstract_ratio", abstract),
+                               contained.alias("contained")).select(
         "a", "b", "ctitle_a", "capture_a", "capture_b",
-        pl.when(pl.col("ctitle_a") == pl.col("ctitle_b")).then(0).when(pl.col("ratio") >= 95).then(1)
-        .when(pl.col("ratio") >= 88).then(2).when(pl.col("ratio") >= 75).then(3).otherwise(4).alias("title"),
+        pl.when(pl.col("ctitle_a") == pl.col("ctitle_b")).then(0)
+        # "Part I" and "Part II", "... 3" and "... 4": one series, different papers
+        .when(_numbering("ctitle_a") != _numbering("ctitle_b")).then(5)
+        .when(pl.col("ratio") >= 95).then(1)
+        .when(pl.col("ratio") >= 88).then(2)
+        .when(pl.col("contained")).then(3)
+        .when(pl.col("ratio") >= 75).then(4).otherwise(5).alias("title"),
         pl.when(pl.col("families_a").is_null() | pl.col("families_b").is_null()).then(None)
         .when(overlap >= 0.999).then(0).when(overlap >= 0.5).then(1).when(overlap > 0).then(2).otherwise(3)
         .alias("authors"),
@@ -148,6 +182,10 @@ def scored_pairs(records: pl.DataFrame) -> tuple[pl.DataFrame, Model]:
               .with_columns(model.score(gamma).alias("weight"), model.explain(gamma).alias("why")))
     # Splink's term-frequency adjustment: an exact title's u is that title's own frequency.
     adjust = pl.when(exact).then((pl.lit(u_exact) / pl.col("tf")).log(2)).otherwise(0.0)
+    # A near-identical title never counts for more than the identical one would.
+    w_typo = float(model.weights("title")[1])
+    exact_weight = (pl.lit(m_exact) / pl.col("tf")).log(2)
+    adjust = pl.when(pl.col("title") == 1).then(pl.min_horizontal(pl.lit(0.0), exact_weight - w_typo)).otherwise(adjust)
     tf_weight = (pl.lit(m_exact) / pl.col("tf")).log(2).round(1)
     tf_label = pl.when(tf_weight >= 0).then(pl.lit("+")).otherwise(pl.lit("")) + tf_weight.cast(pl.String)
     scored = scored.with_columns((pl.col("weight") + adjust).alias("weight"),

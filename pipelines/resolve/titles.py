@@ -20,6 +20,7 @@ PRESENTATION_LABELS = (
     "keynote talk", "invited talk", "invited paper", "invited", "position paper", "vision paper",
     "industrial paper", "industry paper", "student abstract", "doctoral consortium", "best paper",
     "preprint", "working paper", "technical report", "extended version", "full version", "summary",
+    "tutorial session", "panel session", "demo session", "panel abstract", "demo abstract", "talk",
 )
 _LABELS = "|".join(sorted(PRESENTATION_LABELS, key=len, reverse=True))
 # "(Panel)" or "[Extended Abstract]" anywhere; "Tutorial: ..." / "Keynote - ..." at the start;
