@@ -55,6 +55,14 @@ POSITION_SLACK = 1
 COAUTHOR_LIST_MAX = 50
 # Which id names an author cluster (first present wins); evidence links never name one.
 AUTHOR_KEY_PRIORITY = {"orcid": 0, "openalex_author": 1, "s2_author": 2, "source_author": 3,
-                       "name_key": 4, "occurrence": 5}
+                       "name_key": 4, "page": 5, "occurrence": 6}
 # Author ids live in the paper crosswalk file under this key prefix.
 AUTHOR_CROSSWALK_PREFIX = "author/"
+
+# People (people.py): names written by more signatures than this compare only signatures sharing
+# a co-author, venue or affiliation word, and join only by links of PEOPLE_STRONG_LINK or more.
+PEOPLE_BLOCK_MAX = 600
+PEOPLE_STRONG_LINK = 8.0
+# Mentions of one full name are one person when their papers' average pairwise weight (log2
+# likelihood ratio, people.WEIGHTS) reaches this.
+PEOPLE_MERGE_WEIGHT = 1.0

@@ -130,7 +130,7 @@ def resolve_all(ws: Workspace) -> dict[str, int]:
     # call holds the only reference and drops them once the mentions are made.
     held = ws.staging_dir / "papers.resolving.parquet"
     write_parquet(papers, held)
-    chosen = papers.select("paper_id", "authors_idx")
+    chosen = papers.select("paper_id", "authors_idx", "title", "venue", "primary_topic", "year")
     del papers
     bylines = [records.select("idx", "paper_id", "record_ref", "source", "capture", "authors", "profile_ref")]
     del records
