@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test ui bench clean
+.PHONY: install run test ui bench bench-data bench-linkage clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,14 @@ ui: install
 
 bench: install
 	$(BIN)/python -m bench
+
+bench-data: install  ## public labelled benchmarks from fetched git snapshots -> bench/data/ (skips when absent)
+	$(BIN)/python -m bench.linkage.download
+	$(BIN)/python -m bench.linkage.convert_dblp_acm
+	$(BIN)/python -m bench.linkage.convert_aminer
+
+bench-linkage: install  ## run the pipeline on them and score it: bench/results/linkage-*.json (LINKAGE_ARGS="--rev HEAD")
+	$(BIN)/python -m bench.linkage $(LINKAGE_ARGS)
 
 clean:
 	rm -rf .warehouse.duckdb.papertrail warehouse.duckdb reports .dagster/storage .dagster/history

@@ -6,10 +6,13 @@ from dagster import AssetExecutionContext, MaterializeResult, asset
 from pipelines.stages.landing import LandingResult, land_files
 from pipelines.stages.runlog import update_state
 
+from .partitions import author_captures, source_captures
 from .resources import PapertrailResource
 
 
-@asset(group_name="landing")
+# The fetch assets land their responses in the same landing zone; the next landing and parse
+# pick up whatever they landed.
+@asset(group_name="landing", deps=[source_captures, author_captures])
 def landed_captures(context: AssetExecutionContext, papertrail: PapertrailResource) -> MaterializeResult:
     """Every capture and HTTP response stored once under its sha256, with a manifest of where and
     when it was seen; failed fetches and unreadable files go to quarantine."""

@@ -30,7 +30,7 @@ from pathlib import Path
 import polars as pl
 
 from filelock import FileLock
-from dagster import (AssetExecutionContext, BackfillPolicy, BetaWarning, DynamicPartitionsDefinition, In,
+from dagster import (AssetExecutionContext, AssetKey, BackfillPolicy, BetaWarning, DynamicPartitionsDefinition, In,
                      MaterializeResult, MetadataValue, Nothing, OpExecutionContext, Out,
                      StaticPartitionsDefinition, WeeklyPartitionsDefinition, asset, graph_asset, op)
 
@@ -215,7 +215,7 @@ def weeks_path(ws: Workspace) -> Path:
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", BetaWarning)
 
-    @asset(group_name="reports", deps=["warehouse"], partitions_def=week_partitions,
+    @asset(group_name="reports", deps=[AssetKey(["core", "citation_snapshots"])], partitions_def=week_partitions,
            backfill_policy=BackfillPolicy.single_run())
     def citation_weeks(context: AssetExecutionContext, papertrail: PapertrailResource) -> MaterializeResult:
         """The citation snapshot as of each week's end (reports/citation_weeks.parquet, one row a

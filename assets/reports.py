@@ -1,24 +1,48 @@
-"""Stage 6: charts and an HTML report from the published warehouse's analytics views."""
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+"""Stage 7: charts and an HTML report from the published warehouse's analytics views."""
+import base64
+import json
 
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
+
+from pipelines.io import atomic_write_bytes
 from pipelines.reports import build_reports
 from pipelines.stages.publish import is_unchanged
+from pipelines.workspace import Workspace
 
 from .resources import PapertrailResource
-from .warehouse import warehouse
+
+READS = ("topic_trends", "author_citations", "author_timeline")  # the views build_reports queries
 
 
-@asset(group_name="reports", deps=[warehouse])
+def _previews_path(ws: Workspace):
+    return ws.state_dir / "reports_previews.json"
+
+
+def _metadata(html: str, previews: dict[str, str], pngs: dict[str, str]) -> dict:
+    """html path, the views' markdown previews and each chart (a PNG file) inline."""
+    charts = {}
+    for name, path in pngs.items():
+        try:
+            b64 = base64.b64encode(open(path, "rb").read()).decode()
+        except FileNotFoundError:
+            continue
+        charts[f"chart_{name}"] = MetadataValue.md(f"![{name}](data:image/png;base64,{b64})")
+    return {"html": MetadataValue.path(html), **{k: MetadataValue.md(v) for k, v in previews.items()}, **charts}
+
+
+@asset(group_name="reports", deps=[AssetKey(["analytics", view]) for view in READS], kinds={"html"})
 def reports(context: AssetExecutionContext, papertrail: PapertrailResource) -> MaterializeResult:
     """Topic share by year and an author timeline, as PNG charts and one HTML report."""
     ws = papertrail.workspace
-    if is_unchanged(ws, context.run_id) and (ws.reports_dir / "report.html").exists():
-        return MaterializeResult(metadata={"status": "unchanged", "html": MetadataValue.path(str(ws.reports_dir / "report.html"))})
-    built = build_reports(papertrail.workspace)
-    return MaterializeResult(metadata={
-        "html": MetadataValue.path(str(built.html)),
-        "topic_trends": MetadataValue.md(built.topic_preview_md),
-        "author_timeline": MetadataValue.md(built.timeline_preview_md),
-        **{f"chart_{name}": MetadataValue.md(f"![{name}](data:image/png;base64,{b64})")
-           for name, b64 in built.images_b64.items()},
-    })
+    saved = _previews_path(ws)
+    if is_unchanged(ws, context.run_id) and (ws.reports_dir / "report.html").exists() and saved.exists():
+        # Nothing was republished, so the report on disk is this warehouse's: its charts and
+        # previews are shown again, and the latest materialisation keeps them.
+        last = json.loads(saved.read_text("utf-8"))
+        return MaterializeResult(metadata={"status": "unchanged",
+                                           **_metadata(last["html"], last["previews"], last["pngs"])})
+    built = build_reports(ws)
+    last = {"html": str(built.html), "pngs": {name: str(path) for name, path in built.pngs.items()},
+            "previews": {"topic_trends": built.topic_preview_md, "author_timeline": built.timeline_preview_md}}
+    atomic_write_bytes(saved, json.dumps(last).encode())
+    return MaterializeResult(metadata=_metadata(last["html"], last["previews"], last["pngs"]))

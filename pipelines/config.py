@@ -57,6 +57,17 @@ SOURCES: dict[str, SourceDefaults] = {
     "author_pages": SourceDefaults("Author pages", "", 0, 0, HostLimit(0.5, 1),
                                    extra={"respect_robots": True, "max_pages": 20}),
 }
+# Person sources: one person's record per tracked author (`dblp: <pid>`, `orcid: <id>`). dblp asks
+# for a second or two between requests and a respected robots.txt; ORCID's public API allows 24
+# requests/s (burst 40). Kept beside SOURCES rather than in it until the per-source fetch
+# partitions (assets/partitions.py SOURCE_ORDER, which must cover SOURCES) give them a place;
+# `papertrail run --config` and the per-author partitions fetch them already.
+PERSON_SOURCES: dict[str, SourceDefaults] = {
+    "dblp": SourceDefaults("dblp", "https://dblp.org", 0, 0, HostLimit(0.5, 1),
+                           extra={"respect_robots": True}),
+    "orcid": SourceDefaults("ORCID", "https://pub.orcid.org/v3.0", 0, 0, HostLimit(8, 2)),
+}
+ALL_SOURCES: dict[str, SourceDefaults] = {**SOURCES, **PERSON_SOURCES}
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,7 @@ class AuthorConfig:
     semantic_scholar: str | None = None
     crossref_query: str | None = None
     crossref_orcid: str | None = None
+    dblp: str | None = None  # a dblp person id ("42/6178-1") or its URL
 
 
 @dataclass(frozen=True)
@@ -149,7 +161,7 @@ class Config:
 
     def host_limits(self) -> dict[str, HostLimit]:
         limits = {host_key(self.arxiv_oai.base_url): OAI_HOST_LIMIT} if self.arxiv_oai else {}
-        limits.update({host_key(s.base_url): SOURCES[s.name].host_limit
+        limits.update({host_key(s.base_url): ALL_SOURCES[s.name].host_limit
                        for s in self.sources.values() if s.base_url})
         limits.update(self.http.hosts)  # explicit settings beat source defaults
         return limits
@@ -290,7 +302,7 @@ def _http(r: _Reader, base: Path) -> HttpSettings:
 
 
 def _source(name: str, r: _Reader, environ: Mapping[str, str], file: Path) -> SourceConfig:
-    spec = SOURCES[name]
+    spec = ALL_SOURCES[name]
     if "api_key" in r.data:
         r.fail(r.key("api_key"), "API keys never go in the config file: put the key in an "
                "environment variable and name that variable with api_key_env")
@@ -337,7 +349,7 @@ def _author(r: _Reader) -> AuthorConfig:
         name=name, orcid=r.get("orcid", str, None), author_pages=tuple(pages),
         arxiv=r.get("arxiv", str, None), openalex=r.get("openalex", str, None),
         semantic_scholar=str(r.get("semantic_scholar", (str, int), "")) or None,
-        crossref_query=c_query, crossref_orcid=c_orcid)
+        crossref_query=c_query, crossref_orcid=c_orcid, dblp=r.get("dblp", str, None))
     r.done()
     return author
 
@@ -376,15 +388,16 @@ def parse_config(data: Any, file: Path, environ: Mapping[str, str] | None = None
     oai = _arxiv_oai(top.sub("arxiv_oai")) if "arxiv_oai" in top.data else None
     src_r = top.sub("sources")
     for name in src_r.data:
-        if name not in SOURCES:
-            src_r.fail(src_r.key(str(name)), f"unknown source (known: {', '.join(SOURCES)})")
+        if name not in ALL_SOURCES:
+            src_r.fail(src_r.key(str(name)), f"unknown source (known: {', '.join(ALL_SOURCES)})")
     # A source an author names is live even without its own section (defaults apply), so that
     # its API key requirement is checked now rather than halfway through a run.
     used = {n for a in authors for n, v in (
         ("arxiv", a.arxiv), ("openalex", a.openalex), ("semantic_scholar", a.semantic_scholar),
-        ("crossref", a.crossref_query or a.crossref_orcid), ("author_pages", a.author_pages)) if v}
+        ("crossref", a.crossref_query or a.crossref_orcid), ("author_pages", a.author_pages),
+        ("dblp", a.dblp), ("orcid", a.orcid)) if v}
     sources = {n: _source(n, src_r.sub(n), environ, file)
-               for n in SOURCES if n in src_r.data or n in used}
+               for n in ALL_SOURCES if n in src_r.data or n in used}
     src_r.done()
     top.done()
     config = Config(path=file, mailto=mailto, http=http, sources=sources, authors=authors,

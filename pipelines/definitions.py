@@ -1,7 +1,14 @@
-"""The Dagster code location: every stage's assets, checks, resources, jobs, schedules, sensors."""
+"""The Dagster code location: every stage's assets, checks, resources, jobs, schedules, sensors.
+
+The graph: fetch (source_captures, author_captures) -> landing (landed_captures) -> parse
+(parsed_records) -> resolve (resolved_tables) -> validate (validated_tables) -> warehouse (one
+`publish` step materialising every core/audit table asset, `core/papers` ..., each core table's
+expectations its checks) -> analytics (the views, `analytics/topic_trends` ...) -> reports.
+"""
 from dagster import (AssetSelection, Definitions, define_asset_job, in_process_executor,
                      multiprocess_executor)
 
+from assets.analytics import analytics_views
 from assets.hooks import HOOKS
 from assets.landing import landed_captures
 from assets.parse import parsed_records
@@ -13,12 +20,13 @@ from assets.resources import PapertrailResource
 from assets.schedules import SCHEDULES
 from assets.sensors import SENSORS
 from assets.validate import validated_tables
-from assets.warehouse import warehouse
+from assets.warehouse import publish
 
 # What `papertrail run` materialises. The partitioned fetch assets have their own jobs, so
 # `refresh` stays unpartitioned and a backfill of `fetch_sources` (`fetch_authors`) is one run
 # over the chosen sources (authors). Every job records its failed runs in audit.runs (HOOKS).
-ALL_ASSETS = [landed_captures, parsed_records, resolved_tables, validated_tables, warehouse, reports]
+ALL_ASSETS = [landed_captures, parsed_records, resolved_tables, validated_tables, publish, analytics_views,
+              reports]
 
 refresh_job = define_asset_job("refresh", selection=AssetSelection.assets(*ALL_ASSETS),
                                executor_def=in_process_executor, hooks=HOOKS)

@@ -41,6 +41,13 @@ class ApiErrorPayload(ParseError):
     reason = "api_error_payload"
 
 
+class NotAnAuthorPage(ParseError):
+    """A page served instead of the one asked for: a sign-in or consent interstitial, a captcha,
+    a search with no results. `reason` names which (sign_in_page, captcha_page, ...)."""
+
+    reason = "not_an_author_page"
+
+
 class WarehouseError(PapertrailError):
     """The warehouse file is corrupt, locked, or cannot be written."""
 

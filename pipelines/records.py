@@ -21,6 +21,9 @@ AUTHOR = pa.struct(
     ]
 )
 
+# A link a source gives for a record: kind is "pdf", "bib", "doi", "ee", "oa", "volume", "page", ...
+LINK = pa.struct([("kind", pa.string()), ("url", pa.string())])
+
 PAPERS = pa.schema(
     [
         ("record_ref", pa.string()),  # "<capture sha256[:16]>:<index>" — unique per record
@@ -46,6 +49,8 @@ PAPERS = pa.schema(
         ("authors", pa.list_(AUTHOR)),
         ("authors_truncated", pa.bool_()),  # the page showed "et al." — the list is a prefix
         ("profile_ref", pa.string()),  # record_ref of the profile whose page listed this paper
+        ("source_id", pa.string()),  # the source's own id: dblp key, Anthology id, ORCID put-code
+        ("links", pa.list_(LINK)),  # PDF, BibTeX, DOI/ee links the source gives
     ]
 )
 
@@ -64,6 +69,14 @@ PROFILES = pa.schema(
         ("citation_count", pa.int64()),
         ("paper_count", pa.int64()),
         ("extra", pa.map_(pa.string(), pa.string())),  # any other score a page shows
+        # Who the page is: its own URL (canonical link when the page names one, else the API URL
+        # it answers) and the source's id for the person ("dblp:42/6178-1", "scholar:LZ5D_p4AAAAJ",
+        # "acl:andreas-madsack"), the same value the owner's byline entries carry where they do.
+        ("url", pa.string()),
+        ("source_author_id", pa.string()),
+        ("affiliations", pa.list_(pa.string())),
+        ("interests", pa.list_(pa.string())),
+        ("links", pa.list_(LINK)),  # other profiles the person lists: homepage, Scholar, ORCID
     ]
 )
 

@@ -28,6 +28,8 @@ def test_example_loads_with_real_hosts_and_documented_defaults():
         "openalex": "https://api.openalex.org",
         "semantic_scholar": "https://api.semanticscholar.org/graph/v1",
         "crossref": "https://api.crossref.org",
+        "dblp": "https://dblp.org",
+        "orcid": "https://pub.orcid.org/v3.0",
     }
     assert config.sources["openalex"].api_key == "oa-test-key-123"
     assert config.sources["semantic_scholar"].api_key is None  # optional key, unset

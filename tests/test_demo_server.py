@@ -19,6 +19,7 @@ from pipelines.stages.landing import read_manifest
 from pipelines.stages.parse import parse_pending
 from pipelines.stages.publish import publish_run
 from pipelines.stages.resolve import resolve_all
+from pipelines.stages.validate import validate_staged
 from pipelines.workspace import Workspace
 
 from .helpers import fingerprint, rows, run_cli, scalar
@@ -82,6 +83,7 @@ def test_server_sends_etag_and_304_and_gzip():
 def publish(ws: Workspace, run_id: str) -> dict[str, int]:
     parse_pending(ws)
     resolve_all(ws)
+    validate_staged(ws, run_id)  # the publish loads only validated staging
     return publish_run(ws, run_id)
 
 
@@ -112,6 +114,7 @@ def test_demo_fetch_lands_exact_counts_and_a_second_fetch_changes_nothing(tmp_pa
     assert read_manifest(ws).height == 58
     assert parse_pending(ws).parsed == 0
     resolve_all(ws)
+    validate_staged(ws, "run-2")
     publish_run(ws, "run-2")
     assert {t: fingerprint(ws.db_path, t) for t in CORE} == before
     log = read_fetch_log(ws)

@@ -37,12 +37,12 @@ def test_a_failed_step_is_one_row_of_audit_runs(tmp_path):
 
     failed = refresh(instance, db, captures)
     assert not failed.success
-    assert [e.step_key for e in failed.get_step_failure_events()] == ["warehouse"]
+    assert [e.step_key for e in failed.get_step_failure_events()] == ["publish"]
     ws = Workspace.for_db(db)
     [row] = read_runs(ws).to_dicts()
     assert (row["run_id"], row["status"]) == (failed.run_id, "failed")
     assert row["message"] == (
-        f"refresh: step warehouse failed: {db} cannot be opened (IO Error: The file "
+        f"refresh: step publish failed: {db} cannot be opened (IO Error: The file "
         f"\"{db}\" exists, but it is not a valid DuckDB database file!); refusing to overwrite it — "
         f"move it away or choose another --db")
     # What the stages before the failing one counted: 1 page, 3 papers + its owner's profile.

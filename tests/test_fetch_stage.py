@@ -20,6 +20,7 @@ from pipelines.stages.landing import read_land_rejects, read_manifest
 from pipelines.stages.parse import parse_pending
 from pipelines.stages.publish import publish_run
 from pipelines.stages.resolve import resolve_all
+from pipelines.stages.validate import validate_staged
 from pipelines.workspace import Workspace
 
 from .helpers import rows, run_cli
@@ -178,6 +179,7 @@ def test_faults_give_exact_retries_give_ups_quarantine_and_published_rows(server
     counts = parse_pending(ws).counts
     assert (counts["papers"], counts["rejects"]) == (9, 0)
     resolve_all(ws)
+    validate_staged(ws, "run-1")  # the publish loads only validated staging
     publish_run(ws, "run-1")
     db = ws.db_path
     quarantined = rows(db, "SELECT source, replace(capture, ?, 'A'), reason, payload FROM audit.quarantine "

@@ -11,6 +11,7 @@ from pipelines.stages.parse import parse_pending
 from pipelines.stages.publish import check_unchanged, is_unchanged, publish_run, record_unchanged_run
 from pipelines.stages.resolve import resolve_all
 from pipelines.stages.runlog import read_runs, update_state
+from pipelines.stages.validate import validate_staged
 from pipelines.workspace import Workspace
 from tests.helpers import rows
 
@@ -18,7 +19,7 @@ SAMPLE = "arxiv_kaggle_snapshot/arxiv-metadata-oai-snapshot.first200.jsonl"
 
 
 def _run(ws: Workspace, captures, run_id: str) -> str | None:
-    """The stages as the assets chain them (validation left out: it is not what this tests)."""
+    """The stages as the assets chain them."""
     landed = land_files(ws, [captures])
     parsed = parse_pending(ws)
     update_state(ws, run_id, captures_seen=landed.observed, captures_new=len(landed.new),
@@ -28,6 +29,7 @@ def _run(ws: Workspace, captures, run_id: str) -> str | None:
         record_unchanged_run(ws, run_id)
     else:
         resolve_all(ws)
+        validate_staged(ws, run_id)  # the publish loads only validated staging
         publish_run(ws, run_id)
     return since
 

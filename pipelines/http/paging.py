@@ -315,6 +315,13 @@ def plans_for_config(config: Config) -> list[Plan]:
             plans.append(CrossrefWorksPlan(s.base_url, query=a.crossref_query,
                                            orcid=a.crossref_orcid, rows=s.page_size,
                                            mailto=config.mailto))
+        if a.dblp and "dblp" in on:
+            from ..sources.dblp.live import DblpPersonPlan  # the plan lives with its parser
+            plans.append(DblpPersonPlan(on["dblp"].base_url, a.dblp,
+                                        robots=on["dblp"].respect_robots))
+        if a.orcid and "orcid" in on:
+            from ..sources.orcid.live import OrcidPlan
+            plans.append(OrcidPlan(on["orcid"].base_url, a.orcid))
     return plans
 
 

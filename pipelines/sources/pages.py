@@ -10,6 +10,7 @@ from typing import Callable
 from ..errors import TruncatedCapture
 from ..normalize.text import clean as tidy
 from ..records import Capture, ParsedBatch, reject
+from .html_text import render
 
 # Saved pages may open with comments ("<!-- saved from url=... -->") before the doctype.
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)", re.IGNORECASE | re.DOTALL)
@@ -31,7 +32,12 @@ def read_page(capture: Capture, text: str, htmlform: ModuleType, textform: Modul
         return textform.read(text)
     data = capture.content
     utf8 = len(text) < len(data) and not data.startswith(_BOMS)
-    return htmlform.read(text, data if utf8 else None)
+    header, blocks, cut = htmlform.read(text, data if utf8 else None)
+    if blocks or any(header.values()):
+        return header, blocks, cut
+    # The CSS selectors are only a fast path for markup already seen: a page that carries the
+    # layout's marks but none of its selected parts is read from its rendered text instead.
+    return textform.read(render(data if utf8 else text))
 
 
 def cards(tree, card: str, fields: dict[str, str]) -> list[tuple[object, dict[str, list]]]:

@@ -19,12 +19,21 @@ PARSER_MODULES = (
     "pipelines.sources.openalex",
     "pipelines.sources.semanticscholar",
     "pipelines.sources.crossref",
+    "pipelines.sources.cassette",
+    "pipelines.sources.dblp",
+    "pipelines.sources.orcid",
+    "pipelines.sources.google_scholar_profile",
     "pipelines.sources.google_scholar",
+    "pipelines.sources.acl_anthology",
     "pipelines.sources.catalyzex",
     "pipelines.sources.aitopics",
     "pipelines.sources.scored_profile",
     "pipelines.sources.abstract_list",
 )
+
+# Tried last, with the whole text: an HTML page no sniffer claimed by its head is rendered to text
+# for the author-page layouts, or told for what it is (sign-in, captcha, ...) by its <title>.
+FALLBACK_MODULE = "pipelines.sources.html_page"
 
 
 @lru_cache(maxsize=1)
@@ -34,13 +43,17 @@ def parsers() -> tuple[ModuleType, ...]:
 
 def detect(capture: Capture) -> ModuleType:
     """The parser module whose sniffer accepts this capture's content."""
-    head = decode(capture)[:HEAD_CHARS]
+    text = decode(capture)
+    head = text[:HEAD_CHARS]
     for module in parsers():
         if module.sniff(head):
             return module
+    fallback = importlib.import_module(FALLBACK_MODULE)
+    if fallback.claims(text):
+        return fallback
     first_line = head.strip().splitlines()[0][:120] if head.strip() else ""
     raise UnknownFormat(f"{capture.capture}: no parser recognises this content "
-                        f"(first line: {first_line!r})")
+                        f"({len(capture.content):,} bytes; first line: {first_line!r})")
 
 
 def parse_capture(capture: Capture) -> ParsedBatch:

@@ -5,9 +5,20 @@ publishes nothing: resolve, validate and the rebuild are skipped. Its audit.runs
 into the state run log; a warehouse up to APPEND_BYTES also gets it at once (copied, the row
 appended, renamed over, as a publish does); a bigger one gets it at the next real publish, since
 copying gigabytes would cost more than the run saved.
+
+Nothing is published that validation did not pass: publish_run hashes the staged files it is
+about to load and refuses them unless a validation receipt with that hash passed
+(pipelines/validate/receipt.py), whichever assets a run selected; it checks again, before the
+new file replaces the published one, that no staged file changed during the load.
 """
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
+from ..paths import sql_dir
+from ..validate.receipt import NotValidated, mark_published as mark_receipt_published, require_passing
+from ..warehouse.catalog import DOCS_FILE
 from ..warehouse.publish import LOADED, publish, replace_runs
 from ..workspace import Workspace
 from .resolve import crosswalk_path, staging_path
@@ -20,20 +31,42 @@ APPEND_BYTES = 256 << 20
 def check_unchanged(ws: Workspace, run_id: str) -> str | None:
     """The run that already published exactly these inputs (None: there is work to do).
     Decided once per run, before resolve; the later stages read it from the run state."""
-    fingerprint = input_fingerprint(ws)
+    fingerprint = _with_column_docs(input_fingerprint(ws))
     since = unchanged_since(ws, fingerprint)
     update_state(ws, run_id, fingerprint=fingerprint, unchanged_since=since)
     return since
+
+
+def _with_column_docs(fingerprint: str) -> str:
+    """The descriptions the publish writes with COMMENT ON (sql/columns.yaml) are inputs too."""
+    docs = sql_dir() / DOCS_FILE
+    return hashlib.sha256(fingerprint.encode() + (docs.read_bytes() if docs.exists() else b"-")).hexdigest()
 
 
 def is_unchanged(ws: Workspace, run_id: str) -> str | None:
     return read_state(ws, run_id).get("unchanged_since")
 
 
+def staged_files(ws: Workspace) -> dict[str, Path]:
+    """{staged table: its Parquet file} for every table the publish loads."""
+    return {table: staging_path(ws, table) for table in LOADED}
+
+
 def publish_run(ws: Workspace, run_id: str) -> dict[str, int]:
+    """Publishes the staged tables if their validation receipt passed (else NotValidated, and
+    the published warehouse stays as it was). Returns row counts per warehouse table."""
+    staged = staged_files(ws)
+    digest, receipt = require_passing(ws, staged)
+
+    def unchanged_since_hashed() -> None:
+        if changed := digest.changed():
+            raise NotValidated(f"refusing to publish: {', '.join(Path(p).name for p in changed)} changed "
+                               f"while the warehouse was built from it; the published warehouse is unchanged")
+
     state = read_state(ws, run_id)
     row = run_row(run_id, state, status="success")
-    counts = publish(ws, {table: staging_path(ws, table) for table in LOADED}, with_run(ws, row))
+    counts = publish(ws, staged, with_run(ws, row), before_swap=unchanged_since_hashed)
+    mark_receipt_published(ws, receipt, run_id, counts)
     # Only once the warehouse is published do the run log and the id crosswalk move forward.
     record_run(ws, row)
     staged_crosswalk = ws.staging_dir / "paper_crosswalk.parquet"

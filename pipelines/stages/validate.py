@@ -4,17 +4,24 @@ Rows that break a blocking row-level expectation do not load: the papers (or aut
 belong to are moved, with every row that depends on them, to audit.quarantine with a reason that
 names the failed expectations, and the rest is validated again. A blocking failure that names
 no rows (or survives the quarantine) stops the publish and the published warehouse stays as it was.
+
+Every validation ends by writing a receipt (pipelines/validate/receipt.py) keyed by the content
+hash of the staging it leaves behind, with each expectation's outcome: the publish loads only
+staging whose hash has a passing receipt, and reports these outcomes as the tables' checks.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
 from ..io import write_parquet
 from ..paths import expectations_dir
+from ..validate.checks import outcomes
 from ..validate.prepare import columns_read
+from ..validate.receipt import staging_digest, write_receipt
+from .publish import staged_files
 from .resolve import read_staged, staging_path
 from ..workspace import Workspace
 
@@ -31,17 +38,24 @@ class Validation:
     report: object  # pipelines.validate.ValidationReport of the data that will load
     first: object  # the report before any quarantine
     quarantined: int = 0
+    receipt: dict = field(default_factory=dict)  # what the publish will check (receipt.write_receipt)
 
 
-def validate_staged(ws: Workspace) -> Validation:
+def validate_staged(ws: Workspace, run_id: str | None = None) -> Validation:
     from ..validate import FAILED, validate  # pulls in great-expectations only when a run validates
 
     first = validate(validated_frames(ws))
     if first.success or not first.quarantine_resolves:
-        return Validation(first, first)
-    reasons = _reasons(first.failed_rows, FAILED)
-    moved = _quarantine(ws, reasons)
-    return Validation(validate(validated_frames(ws)), first, moved)
+        validation = Validation(first, first)
+    else:
+        reasons = _reasons(first.failed_rows, FAILED)
+        moved = _quarantine(ws, reasons)
+        validation = Validation(validate(validated_frames(ws)), first, moved)
+    validation.receipt = write_receipt(
+        ws, staging_digest(staged_files(ws)), passed=validation.report.success,
+        checks=outcomes(validation.report.results, validation.first.results),
+        run_id=run_id, quarantined=validation.quarantined, capture_year=validation.report.capture_year)
+    return validation
 
 
 def validated_frames(ws: Workspace) -> dict[str, pl.DataFrame]:

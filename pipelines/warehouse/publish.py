@@ -10,7 +10,7 @@ import re
 import shutil
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import duckdb
 import polars as pl
@@ -127,9 +127,12 @@ def _swapped_in(db_path: Path) -> Iterator[tuple[Path, dict]]:
         _fsync(db_path.parent)
 
 
-def publish(ws: Workspace, staged: dict[str, Path], runs: pl.DataFrame) -> dict[str, int]:
+def publish(ws: Workspace, staged: dict[str, Path], runs: pl.DataFrame,
+            before_swap: Callable[[], None] | None = None) -> dict[str, int]:
     """Builds the next warehouse from staging Parquet and sql/ and swaps it in. Returns row
-    counts per loaded table."""
+    counts per loaded table. `before_swap` runs once the file is built, before it replaces the
+    published one: raising there abandons the build (the publish stage checks that the staging
+    it validated did not change meanwhile)."""
     pause = float(os.environ.get(PAUSE_ENV) or 0)
     counts: dict[str, int] = {}
     with _swapped_in(ws.db_path) as (next_path, progress):
@@ -148,11 +151,23 @@ def publish(ws: Workspace, staged: dict[str, Path], runs: pl.DataFrame) -> dict[
                     time.sleep(pause)  # test hook: a crash or a reader lands mid-load
             progress["step"] = "checking keys and building the analytics tables"
             _run_sql(con, sql_statements("derive"))
+            progress["step"] = "describing the tables and views"
+            _describe(con)
             _load_runs(con, runs, progress)
             counts["audit.runs"] = runs.height
         finally:
             _close_quietly(con)
+        if before_swap:
+            before_swap()
     return counts
+
+
+def _describe(con: duckdb.DuckDBPyConnection) -> None:
+    """COMMENT ON every table, view and column described in sql/columns.yaml."""
+    from .catalog import comment_statements  # catalog reads sql_statements from here
+
+    for statement in comment_statements():
+        con.execute(statement)
 
 
 MEMORY_ENV = "PAPERTRAIL_PUBLISH_MEMORY_MB"
