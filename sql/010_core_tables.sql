@@ -110,3 +110,12 @@ CREATE TABLE core.citations_by_year (
     year           INTEGER NOT NULL,
     cited_by_count BIGINT
 );
+
+-- Papers that are versions of one work (a conference paper and its journal version with the same
+-- title in different peer-reviewed venues): two papers, related here so users can group them.
+CREATE TABLE core.paper_relations (
+    paper_id         VARCHAR NOT NULL,
+    related_paper_id VARCHAR NOT NULL,
+    relation         VARCHAR NOT NULL,      -- version_of
+    weight           DOUBLE                 -- the pair's match weight (log2 Bayes factor)
+);

@@ -13,9 +13,11 @@ CREATE TABLE audit.quarantine (
 CREATE TABLE audit.merges (
     entity    VARCHAR NOT NULL,             -- paper | author
     entity_id VARCHAR NOT NULL,
-    rule      VARCHAR NOT NULL,             -- arxiv | doi | openalex | s2 | title | abstract | name_key
+    rule      VARCHAR NOT NULL,             -- arxiv | doi | openalex | s2 | abstract | linkage | name_key | ...
     key       VARCHAR NOT NULL,
-    records   VARCHAR[] NOT NULL            -- record refs (papers) or spellings (authors)
+    records   VARCHAR[] NOT NULL,           -- record refs (papers) or spellings (authors)
+    weight    DOUBLE,                       -- a scored link's match weight (log2 Bayes factor)
+    comparisons VARCHAR                     -- each comparison's level and weight, e.g. 'title=exact:+19.7 year=same:+3.4'
 );
 
 CREATE TABLE audit.runs (

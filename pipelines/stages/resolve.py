@@ -22,7 +22,8 @@ from .landing import read_land_rejects, read_manifest
 from .parse import read_parsed, table_files
 
 CORE_TABLES = ("papers", "authors", "authorships", "paper_topics", "topic_labels", "sightings",
-               "author_profiles", "profile_papers", "citation_snapshots", "citations_by_year")
+               "author_profiles", "profile_papers", "citation_snapshots", "citations_by_year",
+               "paper_relations")
 AUDIT_TABLES = ("quarantine", "merges")
 STAGED = CORE_TABLES + AUDIT_TABLES
 
@@ -129,7 +130,7 @@ def resolve_all(ws: Workspace) -> dict[str, int]:
     # call holds the only reference and drops them once the mentions are made.
     held = ws.staging_dir / "papers.resolving.parquet"
     write_parquet(papers, held)
-    chosen = papers.select("paper_id", "authors_idx")
+    chosen = papers.select("paper_id", "authors_idx", "title", "venue", "primary_topic", "year")
     del papers
     bylines = [records.select("idx", "paper_id", "record_ref", "source", "capture", "authors", "profile_ref")]
     del records
@@ -144,7 +145,9 @@ def resolve_all(ws: Workspace) -> dict[str, int]:
                   "record_ref")
           .sort("author_id", "captured_at", "record_ref"))
     stage("profile_papers", people.pop("profile_papers"))
-    stage("merges", pl.concat([resolved.pop("merges"), people.pop("merges")]).sort("entity", "entity_id", "rule", "key"))
+    stage("merges", pl.concat([resolved.pop("merges"), people.pop("merges")], how="diagonal_relaxed")
+          .sort("entity", "entity_id", "rule", "key", "records"))
+    stage("paper_relations", resolved.pop("relations"))
     # One key -> id file for both entities (author keys carry their own prefix), so ids of papers
     # and of authors both survive new sources arriving.
     ids = pl.concat([resolved.pop("crosswalk"), people.pop("crosswalk")]).unique("key", keep="first", maintain_order=True)

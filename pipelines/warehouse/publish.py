@@ -24,7 +24,8 @@ LOADED = {  # staged table -> warehouse table
     "paper_topics": "core.paper_topics", "topic_labels": "core.topic_labels",
     "sightings": "core.sightings", "author_profiles": "core.author_profiles",
     "profile_papers": "core.profile_papers", "citation_snapshots": "core.citation_snapshots",
-    "citations_by_year": "core.citations_by_year", "quarantine": "audit.quarantine",
+    "citations_by_year": "core.citations_by_year", "paper_relations": "core.paper_relations",
+    "quarantine": "audit.quarantine",
     "merges": "audit.merges",
 }
 # Test hook (tests/test_publish_safety.py): seconds to sleep after the first table is loaded, so
