@@ -38,7 +38,7 @@ def sniff(head: str) -> bool:
     return _kind(head) is not None
 
 
-def parse(capture: Capture) -> ParsedBatch:
+def _parse(capture: Capture) -> ParsedBatch:
     text = decode(capture)
     kind = _kind(text[:8192])
     try:
@@ -179,3 +179,17 @@ def _work(capture: Capture, data: dict) -> ParsedBatch:
         "links": links,
     })
     return batch
+
+
+SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
+
+
+def parse(capture: Capture) -> ParsedBatch:
+    """`_parse`, with any unexpected shape of the content reported as a ParseError."""
+    try:
+        return _parse(capture)
+    except ParseError:
+        raise
+    except SHAPE_ERRORS as err:
+        raise ParseError(f"{NAME}: unexpected structure ({type(err).__name__}: {err})",
+                         reason="malformed_content") from None
