@@ -270,3 +270,16 @@ authors:
     assert [(p["name"], p["orcid"], p["capture"]) for p in profiles] == [
         ("Peter Binfield", "0000-0002-9341-7985", f"{base}/v3.0/0000-0002-9341-7985/person"),
         ("Peter Binfield", "0000-0002-9341-7985", f"{base}/v3.0/0000-0002-9341-7985/works")]
+
+
+def test_other_orcid_shapes_are_named_not_misread():
+    from pipelines.records import Capture
+    from tests.conftest import CAPTURED_AT
+    record = ('{"orcid-identifier": {"path": "0000-0002-1825-0097"}, "activities-summary": '
+              '{"works": {"group": [{"work-summary": [{"put-code": 1}]}]}}, "person": {}}')
+    batch = registry.parse_capture(Capture("r.json", record.encode(), CAPTURED_AT))
+    assert batch.papers == []
+    [row] = batch.rejects
+    assert row["reason"].startswith("orcid_unsupported_shape: orcid: an ORCID answer of another "
+                                    "shape (top-level keys: orcid-identifier, activities-summary, "
+                                    "person)")

@@ -57,6 +57,11 @@ def _parse(capture: Capture) -> ParsedBatch:
             f"{NAME}: an ORCID search answer listing {len(found)} ORCID iDs of "
             f"{data.get('num-found')} found, with no names and no works: nothing to load "
             "(each person's /person and /works hold the records)", reason="orcid_search_ids_only")
+    top = {"person": "name", "works": "group", "work": "put-code"}[kind]
+    if top not in data:  # e.g. a full /record, whose activities nest works deeper
+        raise ParseError(f"{NAME}: an ORCID answer of another shape (top-level keys: "
+                         f"{', '.join(list(data)[:8])}); /person, /works and /work/<put-code> "
+                         "are read", reason="orcid_unsupported_shape")
     return {"person": _person, "works": _works, "work": _work}[kind](capture, data)
 
 
