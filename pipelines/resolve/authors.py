@@ -25,8 +25,11 @@ from .people import name_edges
 from .keys import assign_ids, components
 from .settings import AUTHOR_CROSSWALK_PREFIX, AUTHOR_KEY_PRIORITY
 
+# Sources whose bylines (and profile owners) carry the source's own person id; dblp, ORCID, ACL and
+# Scholar-profile ids come prefixed ("dblp:<pid>"), so one kind holds them apart.
 SOURCE_AUTHOR_KIND = {"openalex": "openalex_author", "semanticscholar": "s2_author",
-                      "google_scholar": "source_author"}
+                      "google_scholar": "source_author", "google_scholar_profile": "source_author",
+                      "dblp": "source_author", "orcid": "source_author", "acl_anthology": "source_author"}
 EVIDENCE_PRIORITY = len(AUTHOR_KEY_PRIORITY)
 
 
@@ -40,7 +43,9 @@ def mentions_of(records: pl.DataFrame, papers: pl.DataFrame, profiles: pl.DataFr
               .select("paper_id", "record_ref", "source", "chosen", "profile_ref", "authors").explode("authors")
               .drop_nulls("authors").unnest("authors").rename({"name": "raw_name"})
               .with_columns(pl.lit(False).alias("owner")))
+    owner_id = pl.col("source_author_id") if "source_author_id" in profiles.columns else pl.lit(None, pl.String)
     owners = profiles.select("record_ref", "source", "capture", pl.col("name").alias("raw_name"), "orcid",
+                             owner_id.alias("source_author_id"),
                              pl.col("openalex_id").alias("owner_openalex"), pl.col("s2_id").alias("owner_s2"),
                              pl.lit(False).alias("chosen"), pl.lit(True).alias("owner"))
     mentions = pl.concat([listed, owners], how="diagonal_relaxed").with_row_index("mid")

@@ -5,7 +5,8 @@
 SOURCE_PRIORITY = {
     "arxiv_atom": 10, "arxiv_oai": 11, "arxiv_abs": 12, "arxiv_snapshot": 13,
     "crossref": 20, "openalex": 30, "semanticscholar": 40,
-    "catalyzex": 50, "scored_profile": 60, "aitopics": 70, "google_scholar": 80,
+    "dblp": 25, "orcid": 35, "acl_anthology": 45,
+    "catalyzex": 50, "scored_profile": 60, "aitopics": 70, "google_scholar": 80, "google_scholar_profile": 80,
     "abstract_list": 90,
 }
 UNKNOWN_SOURCE_PRIORITY = 99
