@@ -29,5 +29,12 @@ CREATE TABLE audit.runs (
     rows_quarantined BIGINT,
     captures_seen    BIGINT,
     captures_new     BIGINT,
-    message          VARCHAR
+    message          VARCHAR,
+    fetches_answered     BIGINT,
+    fetches_failed       BIGINT,
+    quarantined_fetch    BIGINT,
+    quarantined_land     BIGINT,
+    quarantined_parse    BIGINT,
+    quarantined_resolve  BIGINT,
+    quarantined_validate BIGINT
 );
