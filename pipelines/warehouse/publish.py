@@ -166,7 +166,7 @@ def _describe(con: duckdb.DuckDBPyConnection) -> None:
     """COMMENT ON every table, view and column described in sql/columns.yaml."""
     from .catalog import comment_statements  # catalog reads sql_statements from here
 
-    for statement in comment_statements():
+    for statement in comment_statements(con):
         con.execute(statement)
 
 
