@@ -28,6 +28,7 @@ from .workspace import Workspace
 
 STAGES = ("fetch", "land", "parse", "resolve", "validate")
 STATUS_TAG = "papertrail/status"
+WAREHOUSE_TAG = "papertrail/warehouse"  # every run names the warehouse it works on (Dagster run tag)
 
 
 class NothingLoaded(PapertrailError):

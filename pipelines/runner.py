@@ -9,12 +9,11 @@ from pathlib import Path
 
 from .environment import describe_text
 from .errors import ConfigError
-from .outcome import STAGES, recorded
+from .outcome import STAGES, WAREHOUSE_TAG, recorded
 from .warehouse.publish import check_published
 from .warehouse.query import query
 from .workspace import Workspace
 
-WAREHOUSE_TAG = "papertrail/warehouse"  # every run names the warehouse it builds (Dagster run tag)
 SUMMARY_TABLES = ("core.papers", "core.authors", "core.authorships", "core.sightings",
                   "core.paper_topics", "core.author_profiles", "core.citation_snapshots",
                   "audit.quarantine", "audit.runs")
