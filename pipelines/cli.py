@@ -8,6 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from . import progress
 from .errors import PapertrailError, WarehouseError
 from .paths import PROJECT_ROOT
 from .workspace import Workspace
@@ -36,11 +37,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .runner import run_pipeline
 
     ws = Workspace.for_db(args.db)
+    progress.enable()  # on a terminal only: each stage's counts, rate and time left
     try:
         outcome = run_pipeline(ws, captures=args.captures or [], config_path=args.config,
                                ephemeral=bool(os.environ.get("PAPERTRAIL_EPHEMERAL_DAGSTER")))
     except PapertrailError as err:
         return _fail(str(err))
+    finally:
+        progress.disable()
     if outcome.summary:  # published, even when the run is partial or loaded nothing
         print(outcome.summary, flush=True)
     if not outcome.success:
