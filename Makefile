@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml setup.py constraints.txt
 
 install: $(STAMP)
 
-run: install        ## the whole pipeline on the built-in demo; leaves warehouse.duckdb and reports/
+run: install        ## the whole pipeline on the built-in demo; leaves warehouse.duckdb and warehouse.reports/
 	$(BIN)/papertrail run
 
 test: install       ## the whole test suite
@@ -37,4 +37,4 @@ bench-linkage: install  ## run the pipeline on them and score it: bench/results/
 	$(BIN)/python -m bench.linkage $(LINKAGE_ARGS)
 
 clean:
-	rm -rf .warehouse.duckdb.papertrail warehouse.duckdb reports .dagster/storage .dagster/history build dist
+	rm -rf .warehouse.duckdb.papertrail warehouse.duckdb warehouse.reports reports .dagster/storage .dagster/history build dist

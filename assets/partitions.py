@@ -218,7 +218,7 @@ with warnings.catch_warnings():
     @asset(group_name="reports", deps=[AssetKey(["core", "citation_snapshots"])], partitions_def=week_partitions,
            backfill_policy=BackfillPolicy.single_run())
     def citation_weeks(context: AssetExecutionContext, papertrail: PapertrailResource) -> MaterializeResult:
-        """The citation snapshot as of each week's end (reports/citation_weeks.parquet, one row a
+        """The citation snapshot as of each week's end (<db stem>.reports/citation_weeks.parquet, one row a
         week), from the published warehouse's citation history."""
         ws = papertrail.workspace
         weeks = week_snapshots(ws.db_path, list(context.partition_keys))

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import os
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, InitResourceContext
 from pydantic import Field
 
+from papertrail.pipelines.outcome import WAREHOUSE_TAG
 from papertrail.pipelines.workspace import Workspace
 
 
@@ -16,6 +17,17 @@ class PapertrailResource(ConfigurableResource):
     db_path: str = Field(default_factory=lambda: os.environ.get("PAPERTRAIL_DB", "warehouse.duckdb"))
     captures: list[str] = Field(default_factory=list)
     config_path: str | None = Field(default_factory=lambda: os.environ.get("PAPERTRAIL_CONFIG"))
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        """Every run that uses the resource — from the CLI, the UI, a schedule or a sensor — is
+        tagged with the warehouse it works on (papertrail/warehouse), so the runs of different
+        warehouses sharing one Dagster instance can be told apart and filtered in the UI."""
+        if context.instance is None or not context.run_id:
+            return
+        path = str(Workspace.for_db(self.db_path).db_path)
+        run = context.dagster_run
+        if run is None or run.tags.get(WAREHOUSE_TAG) != path:
+            context.instance.add_run_tags(context.run_id, {WAREHOUSE_TAG: path})
 
     @property
     def workspace(self) -> Workspace:

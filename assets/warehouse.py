@@ -8,6 +8,7 @@ staging the step refuses, whatever subset of the graph a run selected.
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, multi_asset
 
 from papertrail.pipelines.errors import WarehouseError
+from papertrail.pipelines.outcome import announce, fail_if_nothing_loaded
 from papertrail.pipelines.stages.publish import is_unchanged, publish_run, record_unchanged_run
 from papertrail.pipelines.validate.receipt import NotValidated, published_receipt
 
@@ -32,6 +33,7 @@ def publish(context: AssetExecutionContext, papertrail: PapertrailResource):
     since = is_unchanged(ws, context.run_id)
     if since:
         appended = record_unchanged_run(ws, context.run_id)
+        outcome = announce(context, ws)  # a no-op run whose fetches failed is still partial
         receipt = published_receipt(ws) or {}
         counts = receipt.get("row_counts") or {}
         for key in TABLE_KEYS:
@@ -39,7 +41,7 @@ def publish(context: AssetExecutionContext, papertrail: PapertrailResource):
             if _name(key) in counts and _name(key) != "audit.runs":
                 metadata["dagster/row_count"] = counts[_name(key)]
             if _name(key) == "audit.runs":
-                metadata["audit_runs"] = appended
+                metadata.update(audit_runs=appended, **outcome)
             yield MaterializeResult(asset_key=key, metadata=metadata)
         yield from check_results(receipt, selected_checks, status="unchanged")
         return
@@ -52,6 +54,7 @@ def publish(context: AssetExecutionContext, papertrail: PapertrailResource):
             return  # blocking checks failed: Dagster stops the run here ("blocked")
         # Re-raised as the plain class the CLI prints as one line.
         raise WarehouseError(str(refused)) from None
+    outcome = announce(context, ws)  # partial / failed runs say so (run tag, audit.runs metadata)
     receipt = published_receipt(ws) or {}
     for key in TABLE_KEYS:
         metadata = {"status": "published", "path": MetadataValue.path(str(ws.db_path)),
@@ -59,5 +62,8 @@ def publish(context: AssetExecutionContext, papertrail: PapertrailResource):
                     "staging_sha256": receipt.get("staging_sha256", "")}
         if _name(key) in counts:
             metadata["dagster/row_count"] = counts[_name(key)]
+        if _name(key) == "audit.runs":
+            metadata.update(outcome)
         yield MaterializeResult(asset_key=key, metadata=metadata)
     yield from check_results(receipt, selected_checks)
+    fail_if_nothing_loaded(outcome)

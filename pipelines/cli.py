@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import shutil
 import sys
 from pathlib import Path
 
+from . import progress
 from .errors import PapertrailError, WarehouseError
 from .paths import PROJECT_ROOT, in_checkout, instance_dir, instance_template
 from .workspace import Workspace
@@ -35,33 +37,51 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .runner import run_pipeline
 
     ws = Workspace.for_db(args.db)
+    progress.enable()  # on a terminal only: each stage's counts, rate and time left
     try:
         outcome = run_pipeline(ws, captures=args.captures or [], config_path=args.config,
                                ephemeral=bool(os.environ.get("PAPERTRAIL_EPHEMERAL_DAGSTER")))
     except PapertrailError as err:
         return _fail(str(err))
+    finally:
+        progress.disable()
+    if outcome.summary:  # published, even when the run is partial or loaded nothing
+        print(outcome.summary, flush=True)
     if not outcome.success:
         return _fail(outcome.message)
-    print(outcome.summary)
     return 0
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    from .warehouse.query import query
+    from .warehouse.query import StatementError, run_user_sql
 
     ws = Workspace.for_db(args.db)
     try:
-        frame = query(ws.db_path, args.query)
+        results = run_user_sql(ws.db_path, args.query)
+    except StatementError as err:
+        _print_results(err.results, args.format, numbered=True)
+        return _fail(str(err))
     except WarehouseError as err:
         return _fail(str(err))
-    if args.format == "csv":
-        sys.stdout.write(frame.write_csv())
-    elif args.format == "json":
-        sys.stdout.write(frame.write_json() + "\n")
-    else:
-        from .warehouse.query import format_table
-        print(format_table(frame))
+    _print_results(results, args.format, numbered=len(results) > 1)
     return 0
+
+
+def _print_results(results, fmt: str, numbered: bool) -> None:
+    """Each statement's result in turn: tables (several headed by their statement), CSV blocks
+    separated by a blank line, or one JSON array of rows per line."""
+    from .warehouse.query import format_table
+
+    for number, result in enumerate(results, 1):
+        if fmt == "csv":
+            sys.stdout.write(("\n" if number > 1 else "") + result.frame.write_csv())
+        elif fmt == "json":
+            sys.stdout.write(result.frame.write_json() + "\n")
+        else:
+            if numbered:
+                print(("\n" if number > 1 else "") + f"-- {number}: " + " ".join(result.statement.split()))
+            print(format_table(result.frame))
+    sys.stdout.flush()
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
@@ -88,7 +108,7 @@ def parser() -> argparse.ArgumentParser:
     sql = sub.add_parser("sql", help="query the published warehouse read-only")
     sql.add_argument("--db", help="warehouse file (default $PAPERTRAIL_DB, else ./warehouse.duckdb)")
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    sql.add_argument("query")
+    sql.add_argument("query", help="one or more SQL statements; every statement's result is shown")
     sql.set_defaults(func=cmd_sql)
     ui = sub.add_parser("ui", help="the Dagster UI for this project on 127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
@@ -106,6 +126,16 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `papertrail sql ... | head` closed the pipe: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as err:  # a read-only folder, a full disk, permissions: one line, no traceback
+        from .environment import describe
+        env = describe(err)
+        if env is None:
+            raise
+        home = os.environ.get("DAGSTER_HOME")
+        hint = (f"the Dagster instance folder (DAGSTER_HOME={home}) must be writable"
+                if home and env.path and env.code not in (errno.ENOSPC, errno.EDQUOT)
+                and Path(env.path).resolve().is_relative_to(Path(home).resolve()) else None)
+        return _fail(env.line("nothing was published" if args.command == "run" else None, hint))
 
 
 if __name__ == "__main__":

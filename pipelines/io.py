@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -32,9 +33,20 @@ def write_parquet(frame: pl.DataFrame | pa.Table, path: Path) -> None:
         else:
             pq.write_table(frame, tmp, compression="zstd")
         os.replace(tmp, path)
+    except Exception as err:
+        tmp.unlink(missing_ok=True)
+        if getattr(err, "errno", None) is None and (m := _RUST_OS_ERROR.search(str(err))):
+            # polars words a full disk or a read-only folder "<strerror> (os error N): ...<path cut
+            # short>" (a ComputeError when it streams): raise it as Python's own OSError would be
+            code = int(m.group(1))
+            raise OSError(code, os.strerror(code), str(tmp)) from err
+        raise
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+_RUST_OS_ERROR = re.compile(r"\(os error (\d+)\)")
 
 
 def sweep_temporaries(folder: Path) -> int:

@@ -1,4 +1,4 @@
-"""Where a warehouse keeps its derived state: landing zone, parsed batches, staging, reports.
+"""Where a warehouse keeps its derived state (landing zone, parsed batches, staging) and its reports.
 
 Everything lives beside the published DuckDB file, in a hidden folder named after it, so two
 warehouses never share state and deleting that folder only costs a re-parse of the captures.
@@ -52,7 +52,9 @@ class Workspace:
 
     @property
     def reports_dir(self) -> Path:
-        return self.db_path.parent / "reports"
+        """Charts and report.html of this warehouse, beside it and named after it
+        (`warehouse.duckdb` -> `warehouse.reports/`), so warehouses in one folder keep their own."""
+        return self.db_path.parent / f"{self.db_path.stem}.reports"
 
     def ensure(self) -> "Workspace":
         for path in (self.landing_dir, self.parsed_dir, self.staging_dir, self.state_dir):

@@ -1,40 +1,41 @@
+-- What each table and column means is in sql/columns.yaml (written into the file with COMMENT ON).
 -- Each table's key ("Key:" below) is checked by sql/100_keys.sql after the load, which fails the
 -- publish on a duplicate, instead of being a PRIMARY KEY: DuckDB would build an ART index per key
 -- while loading (most of a publish at 10^6 papers) for a file that is only ever read.
 
--- One row per real-world paper, however many sources saw it.  Key: paper_id.
+-- Key: paper_id.
 CREATE TABLE core.papers (
     paper_id          VARCHAR NOT NULL,
-    title             VARCHAR,          -- NULL only when no source gave one
+    title             VARCHAR,
     abstract          VARCHAR,
     published_on      DATE,
     year              INTEGER,
-    primary_topic     VARCHAR,          -- arXiv form: cs.CL
-    arxiv_id          VARCHAR,          -- without version
-    doi               VARCHAR,          -- lower case, no resolver prefix
+    primary_topic     VARCHAR,
+    arxiv_id          VARCHAR,
+    doi               VARCHAR,
     has_code          BOOLEAN,
     page_count        INTEGER,
     openalex_id       VARCHAR,
     s2_id             VARCHAR,
     venue             VARCHAR,
-    date_precision    VARCHAR,          -- day | month | year
-    authors_truncated BOOLEAN,          -- only an "et al." list was ever seen
-    records           INTEGER,          -- source records merged into this paper
-    sources           INTEGER           -- distinct sources among them
+    date_precision    VARCHAR,
+    authors_truncated BOOLEAN,
+    records           INTEGER,
+    sources           INTEGER
 );
 
 -- Key: author_id.
 CREATE TABLE core.authors (
     author_id     VARCHAR NOT NULL,
     display_name  VARCHAR NOT NULL,
-    name_variants VARCHAR[] NOT NULL    -- every spelling seen, as written
+    name_variants VARCHAR[] NOT NULL
 );
 
 -- Key: (paper_id, position).
 CREATE TABLE core.authorships (
     paper_id        VARCHAR NOT NULL,
     author_id       VARCHAR NOT NULL,
-    position        INTEGER NOT NULL,   -- 1-based author order
+    position        INTEGER NOT NULL,
     name_as_written VARCHAR,
     orcid           VARCHAR,
     affiliations    VARCHAR[]
@@ -43,11 +44,10 @@ CREATE TABLE core.authorships (
 -- Key: (paper_id, topic, source).
 CREATE TABLE core.paper_topics (
     paper_id VARCHAR NOT NULL,
-    topic    VARCHAR NOT NULL,          -- arXiv taxonomy code
+    topic    VARCHAR NOT NULL,
     source   VARCHAR NOT NULL
 );
 
--- Topics from other taxonomies (OpenAlex topic hierarchy, S2 fields of study, Crossref subjects).
 CREATE TABLE core.topic_labels (
     paper_id VARCHAR NOT NULL,
     scheme   VARCHAR NOT NULL,
@@ -58,7 +58,7 @@ CREATE TABLE core.topic_labels (
     source   VARCHAR NOT NULL
 );
 
--- One row per source record that became the paper, with the values that record gave.  Key: record_ref.
+-- Key: record_ref.
 CREATE TABLE core.sightings (
     paper_id               VARCHAR NOT NULL,
     source                 VARCHAR NOT NULL,
@@ -71,7 +71,7 @@ CREATE TABLE core.sightings (
     authors_truncated_seen BOOLEAN
 );
 
--- Metrics a page or API reports about a person, kept per capture time.  Key: record_ref.
+-- Key: record_ref.
 CREATE TABLE core.author_profiles (
     author_id       VARCHAR NOT NULL,
     source          VARCHAR NOT NULL,
@@ -82,11 +82,10 @@ CREATE TABLE core.author_profiles (
     paper_count     BIGINT,
     i10_index       BIGINT,
     name_as_written VARCHAR,
-    extra           JSON,               -- other scores the page shows
+    extra           JSON,
     record_ref      VARCHAR NOT NULL
 );
 
--- The papers an author's own page lists (even where its byline was cut by "et al.").
 CREATE TABLE core.profile_papers (
     author_id VARCHAR NOT NULL,
     paper_id  VARCHAR NOT NULL,
@@ -94,7 +93,7 @@ CREATE TABLE core.profile_papers (
     capture   VARCHAR NOT NULL
 );
 
--- History: never overwritten; the views read the latest.  Key: (paper_id, source, captured_at).
+-- Key: (paper_id, source, captured_at).
 CREATE TABLE core.citation_snapshots (
     paper_id                   VARCHAR NOT NULL,
     source                     VARCHAR NOT NULL,
@@ -109,4 +108,11 @@ CREATE TABLE core.citations_by_year (
     captured_at    TIMESTAMPTZ NOT NULL,
     year           INTEGER NOT NULL,
     cited_by_count BIGINT
+);
+
+CREATE TABLE core.paper_relations (
+    paper_id         VARCHAR NOT NULL,
+    related_paper_id VARCHAR NOT NULL,
+    relation         VARCHAR NOT NULL,
+    weight           DOUBLE
 );

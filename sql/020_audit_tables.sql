@@ -1,4 +1,4 @@
--- Every input that could not be fetched, parsed, resolved or validated, with its reason.
+-- What each table and column means is in sql/columns.yaml (written into the file with COMMENT ON).
 CREATE TABLE audit.quarantine (
     stage      VARCHAR NOT NULL,
     source     VARCHAR,
@@ -9,24 +9,32 @@ CREATE TABLE audit.quarantine (
     seen_at    TIMESTAMPTZ NOT NULL
 );
 
--- Which rule joined which records into one paper or author.
 CREATE TABLE audit.merges (
-    entity    VARCHAR NOT NULL,             -- paper | author
+    entity    VARCHAR NOT NULL,
     entity_id VARCHAR NOT NULL,
-    rule      VARCHAR NOT NULL,             -- arxiv | doi | openalex | s2 | title | abstract | name_key
+    rule      VARCHAR NOT NULL,
     key       VARCHAR NOT NULL,
-    records   VARCHAR[] NOT NULL            -- record refs (papers) or spellings (authors)
+    records   VARCHAR[] NOT NULL,
+    weight    DOUBLE,
+    comparisons VARCHAR
 );
 
 CREATE TABLE audit.runs (
     run_id           VARCHAR PRIMARY KEY,
     started_at       TIMESTAMPTZ NOT NULL,
     finished_at      TIMESTAMPTZ,
-    status           VARCHAR NOT NULL,      -- success | unchanged | failed | blocked
-    rows_in          BIGINT,                -- records parsed from this run's new captures
+    status           VARCHAR NOT NULL,
+    rows_in          BIGINT,
     rows_loaded      BIGINT,
     rows_quarantined BIGINT,
     captures_seen    BIGINT,
     captures_new     BIGINT,
-    message          VARCHAR
+    message          VARCHAR,
+    fetches_answered     BIGINT,
+    fetches_failed       BIGINT,
+    quarantined_fetch    BIGINT,
+    quarantined_land     BIGINT,
+    quarantined_parse    BIGINT,
+    quarantined_resolve  BIGINT,
+    quarantined_validate BIGINT
 );

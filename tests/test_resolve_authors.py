@@ -1,6 +1,7 @@
 """Author resolution on hand-built record frames: exact people, the rule of every merge, ids."""
 from __future__ import annotations
 
+import zlib
 from datetime import date
 
 import polars as pl
@@ -10,10 +11,20 @@ from papertrail.pipelines.resolve.authors import resolve_authors
 from papertrail.pipelines.resolve.papers import CROSSWALK_SCHEMA, resolve_papers
 
 
+_WORDS = ("graph", "spectral", "kernel", "protein", "lattice", "quantum", "sparse", "robust", "causal", "topic",
+          "stream", "neural", "bayesian", "convex", "galaxy", "photon", "tensor", "market", "genome", "fluid")
+
+
+def distinct_title(ref: str) -> str:
+    """A title of its own per record, so papers never merge on look-alike placeholder titles."""
+    n = zlib.crc32(ref.encode())
+    return " ".join(_WORDS[(n >> (5 * i)) % len(_WORDS)] for i in range(4)).capitalize() + f" ({ref})"
+
+
 def paper(ref: str, names: list[str], source: str = "crossref", title: str | None = None,
           orcids: dict[int, str] | None = None, ids: dict[int, str] | None = None) -> dict:
     orcids, ids = orcids or {}, ids or {}
-    return {"record_ref": ref, "source": source, "capture": f"/c/{ref}", "title": title or f"Paper {ref} title",
+    return {"record_ref": ref, "source": source, "capture": f"/c/{ref}", "title": title or distinct_title(ref),
             "published_on": date(2021, 1, 1), "authors_truncated": False,
             "authors": [{"name": n, "position": i, "affiliations": [], "orcid": orcids.get(i),
                          "source_author_id": ids.get(i)} for i, n in enumerate(names, start=1)]}

@@ -1,6 +1,8 @@
 """The Dagster UI in a real browser: `papertrail ui` in its own process group on 127.0.0.1, after
-a small `papertrail run` into a temporary instance, driven by headless Debian Chromium through
-playwright. Screenshots go to $PAPERTRAIL_ARTIFACTS (default: the test's tmp dir)."""
+a small `papertrail run` and a no-op rerun into a temporary instance, driven by headless Debian
+Chromium through playwright: the stage groups, the table assets with their checks, the views
+downstream of the tables, and the reports' charts still there after the no-op rerun.
+Screenshots go to $PAPERTRAIL_ARTIFACTS (default: the test's tmp dir)."""
 import os
 import shutil
 import signal
@@ -18,6 +20,7 @@ from .helpers import run_cli
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 CHROMIUM = "/usr/bin/chromium"
+LOCATION = "papertrail.pipelines.definitions"   # the code location `papertrail ui` loads
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 
@@ -51,9 +54,10 @@ def ui(tmp_path):
     for name in ("catalyzex_page.html", "aitopics_page.txt", "scored_profile_page.html"):
         shutil.copyfile(FIXTURES / "pages" / name, captures / name)
     env = {"DAGSTER_HOME": str(home), "PAPERTRAIL_EPHEMERAL_DAGSTER": ""}
-    run = run_cli("run", "--captures", str(captures), "--db", str(tmp_path / "wh.duckdb"),
-                  cwd=tmp_path, env=env)
-    assert run.returncode == 0, run.stderr
+    for _ in range(2):  # the second run finds nothing new: a no-op rerun is what the UI shows last
+        run = run_cli("run", "--captures", str(captures), "--db", str(tmp_path / "wh.duckdb"),
+                      cwd=tmp_path, env=env)
+        assert run.returncode == 0, run.stderr
     port = free_port()
     log = open(tmp_path / "ui.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "papertrail.pipelines.cli", "ui", "--port", str(port)],
@@ -99,31 +103,56 @@ def test_asset_graph_checks_and_chart_metadata_in_chromium(chromium, ui, tmp_pat
         # A first-visit newsletter dialog may cover the page at any moment: dismiss it when it does.
         page.add_locator_handler(page.get_by_role("button", name="Skip"), lambda skip: skip.click())
         try:
+            # The stages as groups of the global graph, in order.
             page.goto(f"{ui}/asset-groups")
             groups = {"fetch": ("source_captures", "author_captures"), "landing": ("landed_captures",),
                       "parse": ("parsed_records",), "resolve": ("resolved_tables",),
-                      "validate": ("validated_tables",), "warehouse": ("warehouse",),
+                      "validate": ("validated_tables",),
+                      "warehouse": ("core/papers", "core/authors", "audit/quarantine", "audit/runs"),
+                      "analytics": ("analytics/topic_trends", "analytics/citation_counts"),
                       "reports": ("reports", "citation_weeks")}
-            expect(page.get_by_text("fetch", exact=True).last).to_be_visible()
-            # The graph opens with groups collapsed: a click expands one and pans to it; nodes
-            # panned out of view are not rendered, so each group's assets are checked at once.
-            for group, names in groups.items():
-                page.get_by_text(group, exact=True).last.click()
-                page.wait_for_timeout(300)
-                for name in names:
-                    expect(page.get_by_text(name, exact=True).first).to_be_visible()
+            for group in groups:
+                expect(page.get_by_text(group, exact=True).last).to_be_visible()
             page.screenshot(path=str(artifacts / "asset_graph.png"))
+            # Each group's assets (its list view links every asset by key).
+            for group, keys in groups.items():
+                page.goto(f"{ui}/locations/{LOCATION}/asset-groups/{group}/list")
+                for key in keys:
+                    expect(page.locator(f'a[href="/assets/{key}"]').first).to_be_visible()
+            # The warehouse group's graph: table assets with their checks' status, fed by the
+            # validated staging.
+            page.goto(f"{ui}/locations/{LOCATION}/asset-groups/warehouse")
+            expect(page.get_by_text("7 / 7 Passed").first).to_be_visible()   # core/authorships
+            page.screenshot(path=str(artifacts / "warehouse_group.png"))
 
-            page.goto(f"{ui}/assets/validated_tables?view=checks")
-            expect(page.get_by_text("Checks (7)", exact=True)).to_be_visible()
-            for check in ("papers_suite", "authors_suite", "authorships_suite", "sightings_suite"):
+            # A core table: its great-expectations suite as its checks, blocking, run and passed.
+            page.goto(f"{ui}/assets/core/papers?view=checks")
+            expect(page.get_by_text("Checks (4)", exact=True)).to_be_visible()
+            for check in ("paper_id_not_null", "paper_id_unique", "year_in_range", "primary_topic_in_set"):
                 expect(page.get_by_text(check, exact=True).first).to_be_visible()
             expect(page.get_by_text("This is a blocking asset check.", exact=False)).to_be_visible()
             page.screenshot(path=str(artifacts / "asset_checks.png"))
 
+            # Its column schema with the descriptions from sql/columns.yaml, and its row count.
+            page.goto(f"{ui}/assets/core/papers")
+            expect(page.get_by_text("Stable id of the paper", exact=False).first).to_be_visible()
+            expect(page.get_by_text("date_precision", exact=True).first).to_be_visible()
+            expect(page.get_by_text("Row count", exact=False).first).to_be_visible()
+            page.screenshot(path=str(artifacts / "table_columns.png"), full_page=True)
+
+            # A view downstream of the tables it reads.
+            page.goto(f"{ui}/assets/analytics/topic_trends?view=lineage&lineageScope=upstream")
+            expect(page.get_by_text("warehouse", exact=True).first).to_be_visible()
+            expect(page.get_by_text("papers", exact=True).first).to_be_visible()
+            expect(page.get_by_text("4 / 4 Passed").first).to_be_visible()
+            expect(page.get_by_text("topic_trends", exact=True).last).to_be_visible()
+            page.screenshot(path=str(artifacts / "view_lineage.png"))
+
+            # The reports after the no-op rerun: the charts are still on its latest materialisation.
             page.goto(f"{ui}/assets/reports")
-            for label in ("chart_topic_trends", "topic_trends", "author_timeline", "html"):
+            for label in ("chart_topic_trends", "topic_trends", "author_timeline", "html", "status"):
                 expect(page.get_by_text(label, exact=True).first).to_be_visible()
+            expect(page.get_by_text("unchanged", exact=True).first).to_be_visible()
             expect(page.get_by_text("At 06:00 AM UTC")).to_be_visible()  # the daily schedule
             page.screenshot(path=str(artifacts / "reports_metadata.png"), full_page=True)
             page.get_by_role("row").filter(has_text="chart_topic_trends") \
@@ -132,8 +161,12 @@ def test_asset_graph_checks_and_chart_metadata_in_chromium(chromium, ui, tmp_pat
             expect(chart).to_be_visible()
             assert chart.evaluate("img => img.naturalWidth") > 200  # a real PNG was decoded
             page.screenshot(path=str(artifacts / "reports_chart.png"))
+        except Exception:
+            page.screenshot(path=str(artifacts / "failure.png"))  # what the page showed instead
+            raise
         finally:
             browser.close()
-    for name in ("asset_graph.png", "asset_checks.png", "reports_metadata.png", "reports_chart.png"):
+    for name in ("asset_graph.png", "warehouse_group.png", "asset_checks.png", "table_columns.png",
+                 "view_lineage.png", "reports_metadata.png", "reports_chart.png"):
         assert (artifacts / name).stat().st_size > 10_000
         print(f"screenshot: {artifacts / name}")

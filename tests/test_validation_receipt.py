@@ -109,7 +109,13 @@ def test_publishing_unvalidated_staging_is_refused_and_the_warehouse_unchanged(r
     assert sha(db) == published
     assert scalar(db, "SELECT count(*) FROM core.papers WHERE year >= 3000") == 0
 
-    # Validate what is staged now, then publish: the paper is quarantined, not published.
+    # Validate what is staged now, then publish: the paper is quarantined, not published, and
+    # nothing that names it (here a version relation staged with it) either.
+    relations = pl.read_parquet(staging_path(ws, "paper_relations"))
+    other = pl.read_parquet(staging_path(ws, "papers")).filter(pl.col("paper_id") != paper_id)["paper_id"][0]
+    write_parquet(pl.concat([relations, pl.DataFrame(
+        {"paper_id": [other], "related_paper_id": [paper_id], "relation": ["version_of"], "weight": [9.5]},
+        schema=relations.schema)]), staging_path(ws, "paper_relations"))
     validated = materialise(instance, db, [AssetKey("validated_tables"), *TABLE_KEYS])
     assert validated.success
     year_check = [e for e in validated.get_asset_check_evaluations() if e.check_name == "year_in_range"]
@@ -118,6 +124,8 @@ def test_publishing_unvalidated_staging_is_refused_and_the_warehouse_unchanged(r
     assert scalar(db, "SELECT count(*) FROM core.papers WHERE year >= 3000") == 0
     assert rows(db, "SELECT stage, reason FROM audit.quarantine WHERE payload LIKE ?", [f"%{paper_id}%"])[0] == (
         "validate", "validation_failed: papers.expect_column_values_to_be_between(year)")
+    assert scalar(db, "SELECT count(*) FROM core.paper_relations WHERE ? IN (paper_id, related_paper_id)",
+                  [paper_id]) == 0
 
 
 def test_a_failed_receipt_blocks_the_publish_with_the_failing_checks(run, tmp_path):

@@ -158,7 +158,7 @@ def test_installed_wheel_runs_captures_outside_the_checkout_then_answers_sql(bui
 
     # state is per folder: the warehouse, its workspace, the reports and the Dagster instance
     assert (work / "w.duckdb").is_file() and (work / ".w.duckdb.papertrail").is_dir()
-    assert (work / "reports" / "report.html").is_file()
+    assert (work / "w.reports" / "report.html").is_file()
     assert (work / ".dagster" / "dagster.yaml").read_bytes() == (REPO / "dagster.yaml").read_bytes()
     assert list((work / ".dagster").glob("storage/*")), "the run is recorded in the folder's instance"
     assert sorted(p for p in package.rglob("*") if "__pycache__" not in p.parts) == shipped, \

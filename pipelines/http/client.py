@@ -25,7 +25,8 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wai
 from ..config import Config, HostLimit, host_key, user_agent as make_user_agent
 from .guard import (REDIRECT_STATUSES, RETRY_STATUSES, BodyTooLarge, BodyTruncated,
                     UnsupportedEncoding, check_url, parse_retry_after, read_body, seconds)
-from .result import FetchResult, RedactingFilter, Redactor, Request, content_type_matches, relevant_headers
+from .result import (FetchResult, RedactingFilter, Redactor, Request, content_type_matches, redacted_loggers,
+                     relevant_headers)
 from .validators import ValidatorStore
 
 log = logging.getLogger("pipelines.http")
@@ -90,7 +91,8 @@ class Fetcher:
         self._robots: dict[str, Protego | str | None] = {}
         self._robots_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._filter = RedactingFilter(self.redact)
-        for name in ("httpx", "httpcore", "tenacity"):
+        self._filtered = redacted_loggers()
+        for name in self._filtered:
             logging.getLogger(name).addFilter(self._filter)
         self._client = httpx.AsyncClient(
             follow_redirects=False, trust_env=trust_env, transport=transport,
@@ -125,7 +127,7 @@ class Fetcher:
 
     async def aclose(self) -> None:
         await self._client.aclose()
-        for name in ("httpx", "httpcore", "tenacity"):
+        for name in self._filtered:
             logging.getLogger(name).removeFilter(self._filter)
 
     def given_up_hosts(self) -> dict[str, str]:
@@ -165,6 +167,8 @@ class Fetcher:
                 sha256: str | None = None) -> FetchResult:
         if content is not None:
             sha256 = hashlib.sha256(content).hexdigest()
+            if error:  # a failed fetch's body is kept only as its quarantine payload: no secrets in it
+                content = self.redact.bytes(content)
         return FetchResult(
             url=shown, final_url=final, status=status, headers=relevant_headers(headers or {}),
             content=content, fetched_at=datetime.now(timezone.utc), sha256=sha256,

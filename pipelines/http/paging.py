@@ -11,7 +11,7 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import AsyncIterator, Generator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Sequence
 from typing import Any
 from urllib.parse import urljoin
 
@@ -340,9 +340,11 @@ async def run_plan(plan: Plan, fetcher: Fetcher) -> AsyncIterator[FetchResult]:
             return
 
 
-async def fetch_all(plans: Iterable[Plan], fetcher: Fetcher) -> AsyncIterator[FetchResult]:
+async def fetch_all(plans: Iterable[Plan], fetcher: Fetcher,
+                    on_plan_done: Callable[[Plan], None] | None = None) -> AsyncIterator[FetchResult]:
     """Run plans concurrently (each one sequential, as paging must be) and yield results as they
-    arrive. Politeness is the fetcher's job: per-host pacing holds however many plans share a host."""
+    arrive. Politeness is the fetcher's job: per-host pacing holds however many plans share a host.
+    `on_plan_done(plan)` is called as each plan ends (progress: plans are what is known up front)."""
     queue: asyncio.Queue = asyncio.Queue()
     done = object()
 
@@ -353,6 +355,8 @@ async def fetch_all(plans: Iterable[Plan], fetcher: Fetcher) -> AsyncIterator[Fe
         except Exception:  # a paging bug ends that plan, not the run
             log.exception("plan %s failed", plan.name)
         finally:
+            if on_plan_done is not None:
+                on_plan_done(plan)
             await queue.put(done)
 
     tasks = [asyncio.create_task(drive(p)) for p in plans]

@@ -113,9 +113,33 @@ class Redactor:
             text = text.replace(secret, "***")
         return _KEY_PARAM.sub(r"\1***", text)
 
+    def bytes(self, data: bytes) -> bytes:
+        """A body with the same redaction (an error page that echoes the request URL), unchanged
+        when there is nothing to redact."""
+        text = data.decode("utf-8", errors="replace")
+        redacted = self(text)
+        return data if redacted == text else redacted.encode("utf-8")
+
+
+# Loggers whose records may carry a URL with its key: the HTTP stack's and ours.
+_LOGGERS = ("httpx", "httpcore", "tenacity", "pipelines", "pipelines.http", "pipelines.http.paging",
+            "pipelines.http.oai", "pipelines.http.validators", "pipelines.stages.fetch",
+            "pipelines.sources.arxiv.harvest")
+
+
+def redacted_loggers() -> list[str]:
+    """The loggers a fetcher filters: the known ones and any other of the pipelines package (a
+    logger filter sees only the records logged on that very logger, not its children's; ours are
+    named pipelines.*, a getLogger(__name__) would be papertrail.pipelines.*)."""
+    ours = [name for name in logging.root.manager.loggerDict
+            if name in {"pipelines", "papertrail"} or name.startswith(("pipelines.", "papertrail."))]
+    return list(dict.fromkeys([*_LOGGERS, *ours]))
+
 
 class RedactingFilter(logging.Filter):
-    """Installed on the httpx/httpcore loggers, which log full request URLs (with api_key=)."""
+    """Installed on the HTTP stack's loggers (httpx/httpcore log full request URLs, with api_key=)
+    and ours. Redacts the message, and the traceback of `log.exception(...)` (an exception's text
+    often holds the URL): it is formatted here, redacted, and kept as the record's exc_text."""
 
     def __init__(self, redactor: Redactor):
         super().__init__()
@@ -127,4 +151,12 @@ class RedactingFilter(logging.Filter):
         except Exception:  # a broken format string is not ours to fix; drop its args safely
             message = str(record.msg)
         record.msg, record.args = self.redactor(message), ()
+        if record.exc_info and record.exc_info[0] is not None:
+            # Formatters print exc_text when set; without exc_info they never format the raw one.
+            record.exc_text = self.redactor(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = self.redactor(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redactor(record.stack_info)
         return True

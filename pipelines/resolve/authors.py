@@ -21,24 +21,31 @@ import polars as pl
 
 from ..normalize.names import name_table
 from .evidence import evidence_pairs
+from .people import name_edges
 from .keys import assign_ids, components
 from .settings import AUTHOR_CROSSWALK_PREFIX, AUTHOR_KEY_PRIORITY
 
+# Sources whose bylines (and profile owners) carry the source's own person id; dblp, ORCID, ACL and
+# Scholar-profile ids come prefixed ("dblp:<pid>"), so one kind holds them apart.
 SOURCE_AUTHOR_KIND = {"openalex": "openalex_author", "semanticscholar": "s2_author",
-                      "google_scholar": "source_author"}
+                      "google_scholar": "source_author", "google_scholar_profile": "source_author",
+                      "dblp": "source_author", "orcid": "source_author", "acl_anthology": "source_author"}
 EVIDENCE_PRIORITY = len(AUTHOR_KEY_PRIORITY)
 
 
 def mentions_of(records: pl.DataFrame, papers: pl.DataFrame, profiles: pl.DataFrame) -> pl.DataFrame:
     """One row per byline slot on every record's list and per profile owner, with name parts,
     the ids it carries and the flags the rules need."""
-    listed = (records.select("idx", "paper_id", "record_ref", "source", "authors")
+    profile_ref = pl.col("profile_ref") if "profile_ref" in records.columns else pl.lit(None, pl.String)
+    listed = (records.select("idx", "paper_id", "record_ref", "source", "authors", profile_ref.alias("profile_ref"))
               .join(papers.select("paper_id", "authors_idx"), on="paper_id", how="left")
               .with_columns((pl.col("idx") == pl.col("authors_idx")).fill_null(False).alias("chosen"))
-              .select("paper_id", "record_ref", "source", "chosen", "authors").explode("authors")
+              .select("paper_id", "record_ref", "source", "chosen", "profile_ref", "authors").explode("authors")
               .drop_nulls("authors").unnest("authors").rename({"name": "raw_name"})
               .with_columns(pl.lit(False).alias("owner")))
-    owners = profiles.select("record_ref", "source", pl.col("name").alias("raw_name"), "orcid",
+    owner_id = pl.col("source_author_id") if "source_author_id" in profiles.columns else pl.lit(None, pl.String)
+    owners = profiles.select("record_ref", "source", "capture", pl.col("name").alias("raw_name"), "orcid",
+                             owner_id.alias("source_author_id"),
                              pl.col("openalex_id").alias("owner_openalex"), pl.col("s2_id").alias("owner_s2"),
                              pl.lit(False).alias("chosen"), pl.lit(True).alias("owner"))
     mentions = pl.concat([listed, owners], how="diagonal_relaxed").with_row_index("mid")
@@ -50,8 +57,37 @@ def mentions_of(records: pl.DataFrame, papers: pl.DataFrame, profiles: pl.DataFr
                           (~pl.col("bare") & (pl.col("given").fill_null("") != "")).alias("linkable")))
 
 
-def mention_edges(m: pl.DataFrame) -> pl.DataFrame:
-    """(idx = mid, key, kind) for the id, name and occurrence rules."""
+def page_edges(m: pl.DataFrame) -> pl.DataFrame:
+    """Page identity: an author page's owner is the person it lists papers of. The owner mention
+    and, on every paper the page lists, the mention whose name fits the owner's (the same name, the
+    same family name and initial, or the owner's bare given name) share a key; two captures of one
+    page (the same URL or file) have one owner."""
+    owners = m.filter(pl.col("owner")).select(pl.col("mid").alias("owner_mid"), pl.col("record_ref").alias("profile_ref"),
+                                              "capture", pl.col("name_key").alias("o_key"), pl.col("last").alias("o_last"),
+                                              pl.col("given").alias("o_given"), pl.col("bare").alias("o_bare"))
+    if owners.is_empty():
+        return pl.DataFrame(schema={"idx": pl.UInt32, "key": pl.String, "kind": pl.String})
+    first = pl.col("given").fill_null("").str.split(" ").list.first()
+    o_first = pl.col("o_given").fill_null("").str.split(" ").list.first()
+    fits = ((pl.col("name_key") == pl.col("o_key"))
+            | ((pl.col("last") == pl.col("o_last")) & (first.str.slice(0, 1) == o_first.str.slice(0, 1))
+               & ((first == o_first) | (first.str.len_chars() == 1) | (o_first.str.len_chars() == 1)))
+            | (pl.col("o_bare") & ((first == pl.col("o_key")) | (pl.col("name_key") == pl.col("o_key")))))
+    listed = (m.filter(pl.col("profile_ref").is_not_null())
+              .select("mid", "record_ref", "profile_ref", "name_key", "last", "given")
+              .join(owners, on="profile_ref").filter(fits.fill_null(False)))
+    # Where two names of one byline fit the owner, the page does not say which is theirs.
+    listed = listed.filter(pl.len().over("owner_mid", "record_ref") == 1)
+    page_key = pl.lit("page:") + pl.col("capture")
+    return pl.concat([
+        owners.select(pl.col("owner_mid").alias("idx"), page_key.alias("key")),
+        listed.join(owners.select("owner_mid", "capture"), on="owner_mid").select(pl.col("mid").alias("idx"),
+                                                                                   page_key.alias("key")),
+    ]).with_columns(pl.col("idx").cast(pl.UInt32), pl.lit("page").alias("kind"))
+
+
+def mention_edges(m: pl.DataFrame, context: pl.DataFrame | None = None) -> pl.DataFrame:
+    """(idx = mid, key, kind) for the id, name, page and occurrence rules."""
     # Each rule filters only the columns it reads: a filter copies every column it is given, and
     # the mention table is millions of rows wide.
     ids = ["mid", "source", "orcid", "owner_openalex", "owner_s2"] + [c for c in ("source_author_id",) if c in m.columns]
@@ -62,6 +98,10 @@ def mention_edges(m: pl.DataFrame) -> pl.DataFrame:
     orcids_per_name = strong.group_by("name_key").agg(pl.col("orcid").drop_nulls().n_unique().alias("n_orcid"))
     named = (strong.join(orcids_per_name, on="name_key")
              .filter((pl.col("n_orcid") <= 1) | pl.col("orcid").is_null()))
+    owner_mids = m.filter(pl.col("owner"))["mid"].implode()
+    refused = strong.join(named.select("mid"), on="mid", how="anti")["mid"].implode()
+    context = context if context is not None else pl.DataFrame(
+        schema={"paper_id": pl.String, "title": pl.String, "venue": pl.String, "primary_topic": pl.String, "year": pl.Int32})
     occurrence = (pl.when(pl.col("owner")).then(pl.col("record_ref"))
                   .otherwise(pl.col("record_ref") + ":" + pl.col("position").cast(pl.String)))
     unnamed = m.select("mid", "strong", "bare", "owner", "record_ref", "position").filter(~pl.col("strong"))
@@ -71,7 +111,11 @@ def mention_edges(m: pl.DataFrame) -> pl.DataFrame:
         usable.select("mid", (pl.lit("openalex_author:") + pl.col("owner_openalex")).alias("key"),
                       pl.lit("openalex_author").alias("kind")),
         usable.select("mid", (pl.lit("s2_author:") + pl.col("owner_s2")).alias("key"), pl.lit("s2_author").alias("kind")),
-        named.select("mid", (pl.lit("name:") + pl.col("name_key")).alias("key"), pl.lit("name_key").alias("kind")),
+        # Page owners keep the plain name key: it joins the name's person where the name stayed one.
+        named.filter(pl.col("mid").is_in(owner_mids)).select(
+            "mid", (pl.lit("name:") + pl.col("name_key")).alias("key"), pl.lit("name_key").alias("kind")),
+        name_edges(m.filter(~pl.col("mid").is_in(refused)), context).rename({"idx": "mid"}),
+        page_edges(m).rename({"idx": "mid"}),
         unnamed.select(
             "mid", (pl.when(pl.col("bare")).then(pl.lit("bare:")).otherwise(pl.lit("at:")) + occurrence).alias("key"),
             pl.lit("occurrence").alias("kind")),
@@ -135,9 +179,9 @@ def weak_name_edges(m: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
                      pl.lit("name_key").alias("kind"))
 
 
-def cluster_mentions(m: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series, pl.DataFrame]:
+def cluster_mentions(m: pl.DataFrame, context: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.Series, pl.DataFrame]:
     """Returns every edge (with evidence links), the final cluster per mention and the evidence."""
-    edges = mention_edges(m)
+    edges = mention_edges(m, context)
     strong_cluster = components(edges.select("idx", "key"), m.height)
     pairs = evidence_pairs(m, strong_cluster)
     edges = pl.concat([edges, weak_name_edges(m, pairs)])
@@ -155,12 +199,13 @@ def resolve_authors(records: pl.DataFrame, papers: pl.DataFrame, profiles: pl.Da
     crosswalk: (key, paper_id) rows, those under AUTHOR_CROSSWALK_PREFIX naming authors.
     Returns authorships, authors, profile owners, profile_papers, merges and crosswalk rows."""
     m = mentions_of(records, papers, profiles)
+    context = papers.select(*[c for c in ("paper_id", "title", "venue", "primary_topic", "year") if c in papers.columns])
     # The record frame is not needed past this point but for the profile links: dropping it
     # (the caller passes a frame only this call holds) frees it before the clustering peaks.
     profile_links = (records.select("profile_ref", "paper_id", "source", "capture")
                      .filter(pl.col("profile_ref").is_not_null()))
     del records, papers
-    edges, cluster, pairs = cluster_mentions(m)
+    edges, cluster, pairs = cluster_mentions(m, context)
     known = (crosswalk if crosswalk is not None else pl.DataFrame(schema={"key": pl.String, "paper_id": pl.String}))
     known = (known.filter(pl.col("key").str.starts_with(AUTHOR_CROSSWALK_PREFIX))
              .select(pl.col("key").str.strip_prefix(AUTHOR_CROSSWALK_PREFIX), pl.col("paper_id").alias("id")))

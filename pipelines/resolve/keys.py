@@ -78,17 +78,22 @@ def assign_ids(edges: pl.DataFrame, cluster: pl.Series, known: pl.DataFrame, pri
              .with_columns(pl.coalesce("known_id", "hashed").alias("id")))
     if table["id"].is_unique().all():  # nothing claimed twice: what the sequential rule gives too
         return table.select("cluster", "id", "best_key")
-    return _assign_in_turn(table.sort("best_key"), prefix)
+    return _assign_in_turn(table, prefix)
 
 
 def _assign_in_turn(table: pl.DataFrame, prefix: str) -> pl.DataFrame:
-    """Clusters in best-key order take their known id unless an earlier one took it."""
+    """Clusters in best-key order take their known id unless an earlier one took it; a cluster
+    whose id is taken gets the next free id of its best key (several papers may share a title,
+    each a cluster named by it)."""
     taken: set[str] = set()
     ids = []
+    table = table.sort("best_key", "cluster")
     for known_id, best_key in zip(table["known_id"].to_list(), table["best_key"].to_list()):
         new_id = known_id if known_id and known_id not in taken else hash_id(prefix, best_key)
-        if new_id in taken:
-            new_id = hash_id(prefix, "split:" + best_key)
+        turn = 0
+        while new_id in taken:
+            turn += 1
+            new_id = hash_id(prefix, ("split:" if turn == 1 else f"split{turn}:") + best_key)
         taken.add(new_id)
         ids.append(new_id)
     return table.with_columns(pl.Series("id", ids, dtype=pl.String)).select("cluster", "id", "best_key")

@@ -1,5 +1,5 @@
-"""Paper match rules beyond shared identifiers: title + year windows, and abstracts for records
-without a title (an exact prefix, then a fuzzy fallback within a cheap blocking key)."""
+"""Abstract rules for records without a title: an exact prefix, then a fuzzy fallback within a cheap
+blocking key. (Titled records are matched probabilistically: paper_pairs.py.)"""
 from __future__ import annotations
 
 import polars as pl
@@ -8,54 +8,9 @@ from rapidfuzz import fuzz
 from .columns import WideColumn
 from .keys import folded
 
-from .settings import ABSTRACT_FUZZY_MIN_SCORE, ABSTRACT_KEY_CHARS, ABSTRACT_MIN_CHARS, TITLE_MIN_WORDS, TITLE_YEAR_WINDOW
+from .settings import ABSTRACT_FUZZY_MIN_SCORE, ABSTRACT_KEY_CHARS, ABSTRACT_MIN_CHARS
 
 EDGE_SCHEMA = {"idx": pl.UInt32, "key": pl.String, "kind": pl.String}
-
-
-def year_windows(titled: pl.DataFrame) -> pl.DataFrame:
-    """(title_key, year) -> start of its window. Windows are anchored at the earliest unplaced
-    year and span TITLE_YEAR_WINDOW years, so no two years in one window are further apart than
-    that (a chain 2019, 2020, 2021 gives 2019-2020 | 2021, never one 3-year group). One round per
-    window, a handful at most."""
-    rest = titled.drop_nulls("year").select("title_key", "year").unique()
-    windows = []
-    while rest.height:
-        start = rest.group_by("title_key").agg(pl.col("year").min().alias("start"))
-        rest = rest.join(start, on="title_key")
-        inside = pl.col("year") <= pl.col("start") + TITLE_YEAR_WINDOW
-        windows.append(rest.filter(inside))
-        rest = rest.filter(~inside).select("title_key", "year")
-    if not windows:
-        return pl.DataFrame(schema={"title_key": pl.String, "year": pl.Int32, "start": pl.Int32})
-    return pl.concat(windows).with_columns(pl.col("year").cast(pl.Int32), pl.col("start").cast(pl.Int32))
-
-
-def title_edges(records: pl.DataFrame) -> pl.DataFrame:
-    """Records with the same folded title merge when their years fall in one window. A record
-    without a year joins only a title whose years form a single window (else it cannot tell
-    which paper it is). Within a window, records naming two different arXiv ids are two
-    submissions that happen to share a title: the window links nobody. Other ids do not count:
-    a preprint and its journal version each have their own DOI, and S2 and OpenAlex often keep
-    one entry per version.
-    Titles of fewer than TITLE_MIN_WORDS words ("Introduction", "Erratum") never link alone."""
-    titled = (records.select("idx", "title_key", "year", "arxiv_id")
-              .filter(pl.col("title_key").is_not_null()
-                      & (pl.col("title_key").str.count_matches(" ") >= TITLE_MIN_WORDS - 1)))
-    windows = year_windows(titled)
-    per_title = windows.group_by("title_key").agg(pl.col("start").n_unique().alias("n_windows"))
-    placed = (titled.join(windows, on=["title_key", "year"], how="left")
-              .join(per_title, on="title_key", how="left")
-              .with_columns(pl.col("n_windows").fill_null(0)))
-    # Single-window titles keep the plain key so that ids survive a year arriving later.
-    key = (pl.when(pl.col("n_windows") <= 1).then(pl.col("title_key"))
-           .when(pl.col("start").is_not_null())
-           .then(pl.col("title_key") + "|y" + pl.col("start").cast(pl.String)))
-    keyed = placed.with_columns(key.alias("key")).drop_nulls("key")
-    conflicted = (keyed.group_by("key").agg(pl.col("arxiv_id").drop_nulls().n_unique().alias("n_arxiv"))
-                  .filter(pl.col("n_arxiv") > 1).select("key"))
-    return (keyed.join(conflicted, on="key", how="anti")
-            .select(pl.col("idx").cast(pl.UInt32), "key", pl.lit("title").alias("kind")))
 
 
 def abstract_edges(records: pl.DataFrame, abstracts: WideColumn) -> pl.DataFrame:

@@ -1,13 +1,20 @@
-"""Paper resolution: records sharing an identifier (arXiv id, DOI, OpenAlex or S2 id), a normalised
-title within a year window, or (for records without a title) an abstract become one paper;
-`paper_id` stays stable through a persisted crosswalk. Every link is kept as a merge reason."""
+"""Paper resolution as record linkage: records sharing an identifier (arXiv id, DOI, OpenAlex or S2
+id) are linked outright; titled records are linked by a trained score over title, authors, year,
+venue and abstract (paper_pairs.py); records without a title by their abstract. Clusters never
+hold two different ids of one scheme, two records of one capture, or a pair the comparisons call
+different (linkage.constrained_clusters); a journal and a conference paper of one title are two
+papers related as versions. `paper_id` stays stable through a persisted crosswalk; every link is
+kept in audit.merges with its comparisons and weights."""
 from __future__ import annotations
 
 import polars as pl
 
 from .columns import WideColumn
-from .keys import assign_ids, components, folded
-from .matching import abstract_edges, title_edges
+from .keys import assign_ids, folded
+from .linkage import constrained_clusters
+from .matching import abstract_edges
+from .paper_pairs import link_decisions, scored_pairs
+from .titles import clean_title
 from .settings import (ABSTRACT_BLOCK_WORDS, ABSTRACT_HEAD_CHARS, ABSTRACT_KEY_CHARS, ABSTRACT_MIN_CHARS, ARXIV_DOI_PREFIX, DATE_PRECISION_RANK,
                        KEY_PRIORITY, SOURCE_PRIORITY, UNKNOWN_SOURCE_PRIORITY)
 
@@ -32,10 +39,9 @@ def with_record_keys(papers: pl.DataFrame, abstracts: WideColumn | None = None) 
 
 
 def title_keys(title: pl.Series) -> pl.DataFrame:
-    """The folded title, the key of the same-title rule (None for an empty one)."""
-    key = folded(pl.col("title"))
-    return title.alias("title").to_frame().select(
-        pl.when(key.str.len_chars() > 0).then(pl.lit("title:") + key).alias("title_key"))
+    """The cleaned title (folded, presentation labels removed), which names a paper that has no
+    identifier (None for an empty one)."""
+    return title.alias("title").to_frame().select((pl.lit("title:") + clean_title("title")).alias("title_key"))
 
 
 def abstract_keys(abstract: pl.Series, keep_head: bool = False) -> pl.DataFrame:
@@ -65,11 +71,19 @@ def abstract_keys(abstract: pl.Series, keep_head: bool = False) -> pl.DataFrame:
         *([pl.col("abstract_head")] if keep_head else []))
 
 
-def record_edges(records: pl.DataFrame, abstracts: WideColumn) -> pl.DataFrame:
-    """(idx, key, kind) links: identifiers, then title + year, then abstracts for title-less
-    records. A DOI arXiv minted for a preprint (10.48550/arxiv.<id>) is that arXiv id."""
+def arxiv_of(records: pl.DataFrame) -> pl.Expr:
+    """The arXiv id, also where only the DOI arXiv minted for it (10.48550/arxiv.<id>) is given."""
     arxiv_of_doi = pl.col("doi").str.strip_prefix(ARXIV_DOI_PREFIX)
-    arxiv = pl.coalesce("arxiv_id", pl.when(pl.col("doi").str.starts_with(ARXIV_DOI_PREFIX)).then(arxiv_of_doi))
+    return pl.coalesce("arxiv_id", pl.when(pl.col("doi").str.starts_with(ARXIV_DOI_PREFIX)).then(arxiv_of_doi))
+
+
+LINKING_KINDS = ("arxiv", "doi", "openalex", "s2", "abstract", "abstract_fuzzy")
+
+
+def record_edges(records: pl.DataFrame, abstracts: WideColumn) -> pl.DataFrame:
+    """(idx, key, kind): the identifiers and abstract keys that link records outright, plus the
+    title and record keys that only name a paper (the title links through the scored pairs)."""
+    arxiv = arxiv_of(records)
     ident = [
         records.select("idx", (pl.lit("arxiv:") + arxiv).alias("key"), pl.lit("arxiv").alias("kind")),
         records.select("idx", (pl.lit("doi:") + pl.col("doi")).alias("key"), pl.lit("doi").alias("kind")),
@@ -81,8 +95,35 @@ def record_edges(records: pl.DataFrame, abstracts: WideColumn) -> pl.DataFrame:
     edges = pl.concat(ident).drop_nulls("key").with_columns(pl.col("idx").cast(pl.UInt32))
     # Only the abstract rule can name a record twice (an anchor per title-less record it takes
     # in): deduplicating millions of identifier edges as well cost a gigabyte at 10^6 records.
-    return pl.concat([edges, title_edges(records),
+    titles = records.select(pl.col("idx").cast(pl.UInt32), pl.col("title_key").alias("key"),
+                            pl.lit("title").alias("kind")).drop_nulls("key")
+    return pl.concat([edges, titles,
                       abstract_edges(records, abstracts).with_columns(pl.col("idx").cast(pl.UInt32)).unique()])
+
+
+def key_links(edges: pl.DataFrame) -> pl.DataFrame:
+    """(a, b, weight=inf): each record sharing a linking key joined to the key's first record."""
+    linking = edges.filter(pl.col("kind").is_in(LINKING_KINDS)).select("idx", "key")
+    first = linking.group_by("key").agg(pl.col("idx").min().alias("a"))
+    return (linking.join(first, on="key").filter(pl.col("idx") != pl.col("a"))
+            .select("a", pl.col("idx").alias("b"), pl.lit(float("inf")).alias("weight")))
+
+
+def distinct_ids(records: pl.DataFrame) -> pl.DataFrame:
+    """(idx, scheme, value): a paper has one arXiv id, one publisher DOI, one OpenAlex and one S2
+    id; two different values of a scheme are two papers (or two versions)."""
+    publisher_doi = pl.when(~pl.col("doi").str.starts_with(ARXIV_DOI_PREFIX)).then(pl.col("doi"))
+    parts = [records.select("idx", pl.lit(name).alias("scheme"), value.alias("value"))
+             for name, value in (("arxiv", arxiv_of(records)), ("doi", publisher_doi),
+                                 ("openalex", pl.col("openalex_id")), ("s2", pl.col("s2_id")))]
+    return pl.concat(parts).drop_nulls("value").with_columns(pl.col("idx").cast(pl.UInt32))
+
+
+def capture_units(records: pl.DataFrame) -> pl.DataFrame:
+    """(idx, unit): one capture (a page, a response, a file) lists a paper once, so two of its
+    records are two papers. The unit is the capture, not the source: two captures of one source
+    (a page saved twice, two API pages) may well list the same paper."""
+    return records.select(pl.col("idx").cast(pl.UInt32), pl.col("capture").alias("unit"))
 
 
 def assign_paper_ids(edges: pl.DataFrame, cluster: pl.Series, crosswalk: pl.DataFrame) -> pl.DataFrame:
@@ -154,9 +195,14 @@ def resolve_papers(papers: pl.DataFrame, crosswalk: pl.DataFrame, abstracts: Wid
     abstracts = abstracts or WideColumn.of_frame(papers, "abstract")
     records = with_record_keys(papers, abstracts)
     edges = record_edges(records, abstracts)
+    scored, model = scored_pairs(records)
+    decisions = link_decisions(scored)
+    del scored
     # The keys served their purpose; the record frame lives on through author resolution.
     records = records.drop("title_key", "abstract_key", "abstract_block")
-    cluster = components(edges.select("idx", "key"), records.height)
+    links = pl.concat([key_links(edges), decisions["links"].select("a", "b", "weight")])
+    cluster = constrained_clusters(records.height, links, distinct_ids(records), capture_units(records),
+                                   decisions["apart"])
     ids = assign_paper_ids(edges, cluster, crosswalk)
     # The id by cluster, as a column: joining the wide record frame would copy every column.
     paper_id = (cluster.to_frame("cluster").join(ids.select("cluster", "paper_id"), on="cluster", how="left",
@@ -167,12 +213,53 @@ def resolve_papers(papers: pl.DataFrame, crosswalk: pl.DataFrame, abstracts: Wid
         core = gather_abstracts(core, abstracts)
     edge_ids = edges.with_columns(records["paper_id"].gather(edges["idx"]).alias("paper_id"))
     new_crosswalk = pl.concat([crosswalk, edge_ids.select("key", "paper_id")]).unique("key", keep="first")
+    merges = pl.concat([key_merges(edge_ids, records), pair_merges(decisions["links"], records)])
+    relations = version_relations(decisions["versions"], records)
+    return {"records": records, "papers": core, "crosswalk": new_crosswalk, "merges": merges,
+            "relations": relations, "model": model}
+
+
+MERGE_SCHEMA = {"entity": pl.String, "entity_id": pl.String, "rule": pl.String, "key": pl.String,
+                "records": pl.List(pl.String), "weight": pl.Float64, "comparisons": pl.String}
+
+
+def key_merges(edge_ids: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
+    """One row per identifier or abstract key that two records of one paper share."""
     # Only a key two records share merged anything (most name one record): group just those.
-    shared = edge_ids.filter(pl.col("key").is_duplicated())
-    merges = (shared.with_columns(records["record_ref"].gather(shared["idx"]).alias("record_ref"))
-              .group_by("paper_id", "kind", "key")
-              .agg(pl.col("record_ref").unique().sort().alias("records"))
-              .filter(pl.col("records").list.len() > 1)
-              .select(pl.lit("paper").alias("entity"), pl.col("paper_id").alias("entity_id"),
-                      pl.col("kind").alias("rule"), "key", "records"))
-    return {"records": records, "papers": core, "crosswalk": new_crosswalk, "merges": merges}
+    shared = edge_ids.filter(pl.col("kind").is_in(LINKING_KINDS) & pl.col("key").is_duplicated())
+    return (shared.with_columns(records["record_ref"].gather(shared["idx"]).alias("record_ref"))
+            .group_by("paper_id", "kind", "key")
+            .agg(pl.col("record_ref").unique().sort().alias("records"))
+            .filter(pl.col("records").list.len() > 1)
+            .select(pl.lit("paper").alias("entity"), pl.col("paper_id").alias("entity_id"),
+                    pl.col("kind").alias("rule"), "key", "records",
+                    pl.lit(None, pl.Float64).alias("weight"), pl.lit(None, pl.String).alias("comparisons"))
+            .cast(MERGE_SCHEMA))
+
+
+def pair_merges(links: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
+    """One row per scored link that ended inside one paper: the pair, its weight and comparisons."""
+    ref, pid = records["record_ref"], records["paper_id"]
+    return (links.with_columns(pid.gather(links["a"]).alias("pa"), pid.gather(links["b"]).alias("pb"),
+                               ref.gather(links["a"]).alias("ra"), ref.gather(links["b"]).alias("rb"))
+            .filter(pl.col("pa") == pl.col("pb"))
+            .select(pl.lit("paper").alias("entity"), pl.col("pa").alias("entity_id"), pl.lit("linkage").alias("rule"),
+                    ("title:" + pl.col("ctitle_a")).alias("key"),
+                    pl.concat_list(pl.min_horizontal("ra", "rb"), pl.max_horizontal("ra", "rb")).alias("records"),
+                    pl.col("weight").round(2), pl.col("why").alias("comparisons"))
+            .cast(MERGE_SCHEMA))
+
+
+RELATION_SCHEMA = {"paper_id": pl.String, "related_paper_id": pl.String, "relation": pl.String, "weight": pl.Float64}
+
+
+def version_relations(versions: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
+    """Pairs of papers that are versions of one work (a conference and a journal paper of one
+    title): kept apart, related here so users can still group them."""
+    pid = records["paper_id"]
+    return (versions.select(pid.gather(versions["a"]).alias("x"), pid.gather(versions["b"]).alias("y"), "weight")
+            .filter(pl.col("x") != pl.col("y"))
+            .select(pl.min_horizontal("x", "y").alias("paper_id"), pl.max_horizontal("x", "y").alias("related_paper_id"),
+                    pl.lit("version_of").alias("relation"), pl.col("weight").round(2))
+            .group_by("paper_id", "related_paper_id", "relation").agg(pl.col("weight").max())
+            .sort("paper_id", "related_paper_id").cast(RELATION_SCHEMA))

@@ -5,7 +5,8 @@
 SOURCE_PRIORITY = {
     "arxiv_atom": 10, "arxiv_oai": 11, "arxiv_abs": 12, "arxiv_snapshot": 13,
     "crossref": 20, "openalex": 30, "semanticscholar": 40,
-    "catalyzex": 50, "scored_profile": 60, "aitopics": 70, "google_scholar": 80,
+    "dblp": 25, "orcid": 35, "acl_anthology": 45,
+    "catalyzex": 50, "scored_profile": 60, "aitopics": 70, "google_scholar": 80, "google_scholar_profile": 80,
     "abstract_list": 90,
 }
 UNKNOWN_SOURCE_PRIORITY = 99
@@ -20,8 +21,21 @@ ARXIV_DOI_PREFIX = "10.48550/arxiv."
 # Same title: years at most this far apart are one paper (a preprint and its proceedings);
 # further apart they are different works (a lecture re-given, a "revisited" paper).
 TITLE_YEAR_WINDOW = 1
-# Shorter titles ("Introduction", "Erratum", "Reply") name no particular paper.
-TITLE_MIN_WORDS = 3
+
+# Probabilistic paper matching (paper_pairs.py). Blocks of up to PAPER_BLOCK_MAX records are
+# compared all-to-all, bigger ones only between PAPER_BLOCK_WINDOW neighbours by year, so the
+# candidate pairs stay linear in the records whatever the data's shape.
+PAPER_BLOCK_MAX = 50
+PAPER_BLOCK_WINDOW = 4
+# Random record pairs that estimate how often unrelated papers agree (the u probabilities).
+PAPER_RANDOM_PAIRS = 100_000
+# A pair is one paper from this summed log2 Bayes factor on (about 4,000:1 for, as a likelihood
+# ratio): a unique title of four words or more with the same year is well above it, a two-word
+# title with the same year alone below it; chosen on DBLP-ACM (docs/benchmarks.md).
+PAPER_MATCH_WEIGHT = 12.0
+# The least chance that an unrelated paper carries an exact title of 1, 2, 3 and 4+ words: a
+# title unique in a small input is no rarer than titles of its length are in general.
+TITLE_LENGTH_FREQUENCY = (1e-2, 3e-3, 1e-5, 1e-6)
 
 # Abstract keys compare this many folded characters; shorter abstracts are compared whole.
 ABSTRACT_KEY_CHARS = 200
@@ -42,6 +56,14 @@ POSITION_SLACK = 1
 COAUTHOR_LIST_MAX = 50
 # Which id names an author cluster (first present wins); evidence links never name one.
 AUTHOR_KEY_PRIORITY = {"orcid": 0, "openalex_author": 1, "s2_author": 2, "source_author": 3,
-                       "name_key": 4, "occurrence": 5}
+                       "name_key": 4, "page": 5, "occurrence": 6}
 # Author ids live in the paper crosswalk file under this key prefix.
 AUTHOR_CROSSWALK_PREFIX = "author/"
+
+# People (people.py): names written by more signatures than this compare only signatures sharing
+# a co-author, venue or affiliation word, and join only by links of PEOPLE_STRONG_LINK or more.
+PEOPLE_BLOCK_MAX = 600
+PEOPLE_STRONG_LINK = 8.0
+# Mentions of one full name are one person when their papers' average pairwise weight (log2
+# likelihood ratio, people.WEIGHTS) reaches this.
+PEOPLE_MERGE_WEIGHT = 1.0

@@ -28,7 +28,7 @@ DROPPED = frozenset({
     "script", "style", "noscript", "template", "svg", "math", "canvas", "iframe", "object",
     "embed", "head", "title", "meta", "link", "base", "input", "select", "textarea", "option",
     "optgroup", "datalist", "nav", "aside", "dialog", "menu", "audio", "video", "source", "track",
-    "map", "area", "param", "picture-source",
+    "map", "area", "param",
 })
 # Page chrome: dropped unless inside the content (an article, a section, main, a list entry).
 CHROME = frozenset({"header", "footer"})

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from .. import progress
 from ..config import Config
 from ..http import Fetcher, FetchResult, fetch_all, plans_for_config
 from ..io import write_parquet
@@ -103,8 +104,16 @@ def fetch_config(ws: Workspace, config: Config, run_id: str | None = None,
 
 
 async def _fetch(config: Config, state_dir: Path, overrides: dict) -> tuple[list[FetchResult], dict]:
+    plans = plans_for_config(config)
     async with Fetcher.from_config(config, state_dir, **overrides) as fetcher:
-        results = [r async for r in fetch_all(plans_for_config(config), fetcher)]
+        # a plan (one author at one source, however many pages) is what is known up front
+        with progress.task("fetch", total=len(plans), unit="plans", keep_note=True) as bar:
+            results: list[FetchResult] = []
+            failed = 0
+            async for result in fetch_all(plans, fetcher, on_plan_done=lambda _plan: bar.advance()):
+                results.append(result)
+                failed += result.error is not None
+                bar.update(note=f"{len(results)} requests, {failed} failed for good")
         return results, fetcher.given_up_hosts()
 
 

@@ -19,6 +19,7 @@ import polars as pl
 import pyarrow as pa
 from filelock import FileLock
 
+from .. import progress
 from ..io import atomic_write_bytes, write_parquet
 from ..records import REJECTS, Capture, reject, table_of
 from ..workspace import Workspace
@@ -257,7 +258,7 @@ def land_files(ws: Workspace, roots: Iterable[Path], kind: str = "file") -> Land
             except OSError as err:
                 yield reject(None, None, f"unreadable_capture: {err.strerror or err} ({path})",
                              None, stage="land") | {"capture": str(path)}
-    with landing_lock(ws):
-        result = land(ws, files(), kind=kind)
+    with landing_lock(ws), progress.task("land", unit="files") as bar:  # a count: files are found as it goes
+        result = land(ws, bar.track(files()), kind=kind)
         keep_rejects(ws, result.rejects)
     return result

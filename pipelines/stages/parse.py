@@ -21,6 +21,7 @@ import shutil
 import polars as pl
 import pyarrow as pa
 
+from .. import progress
 from ..io import sweep_temporaries, write_parquet
 from ..records import SCHEMAS, Capture, ParsedBatch, reject
 from ..sources.arxiv import bulk, snapshot
@@ -178,7 +179,8 @@ def parse_pending(ws: Workspace, chunk_bytes: int = CHUNK_BYTES) -> ParseResult:
             if table.num_rows or parts == 0:
                 write_parquet(table, ws.parsed_dir / name / f"{batch_id}.pages{parts:05d}.parquet")
         combined, parts = ParsedBatch(), parts + 1
-    for row in pending.iter_rows(named=True):
+    bar = progress.start("parse", total=pending.height, unit="captures")
+    for row in bar.track(pending.iter_rows(named=True)):
         if _is_snapshot(ws, row):
             counts = _parse_bulk(ws, row, batch_id, chunk_bytes)
             entries.append({"sha256": row["sha256"], "batch": batch_id, "parser_version": version,

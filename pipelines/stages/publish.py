@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from ..outcome import finished_row
 from ..paths import sql_dir
 from ..validate.receipt import NotValidated, mark_published as mark_receipt_published, require_passing
 from ..warehouse.catalog import DOCS_FILE
@@ -64,7 +65,7 @@ def publish_run(ws: Workspace, run_id: str) -> dict[str, int]:
                                f"while the warehouse was built from it; the published warehouse is unchanged")
 
     state = read_state(ws, run_id)
-    row = run_row(run_id, state, status="success")
+    row, _ = finished_row(ws, run_id, state)  # success, partial or failed (pipelines/outcome.py)
     counts = publish(ws, staged, with_run(ws, row), before_swap=unchanged_since_hashed)
     mark_receipt_published(ws, receipt, run_id, counts)
     # Only once the warehouse is published do the run log and the id crosswalk move forward.
@@ -81,8 +82,8 @@ def record_unchanged_run(ws: Workspace, run_id: str) -> str:
     """Logs a no-op run; returns "appended" (audit.runs has it now) or "deferred"."""
     state = read_state(ws, run_id)
     since = state["unchanged_since"]
-    record_run(ws, run_row(run_id, state, status="unchanged",
-                           message=f"nothing new since run {since}; nothing republished"))
+    record_run(ws, finished_row(ws, run_id, state, "unchanged",
+                                message=f"nothing new since run {since}; nothing republished")[0])
     if not ws.db_path.exists() or ws.db_path.stat().st_size > APPEND_BYTES:
         return "deferred"
     replace_runs(ws.db_path, read_runs(ws))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
+from .. import progress
 from ..io import write_parquet
 from ..normalize.topics import arxiv_taxonomy
 from ..resolve.authors import resolve_authors
@@ -22,7 +23,8 @@ from .landing import read_land_rejects, read_manifest
 from .parse import read_parsed, table_files
 
 CORE_TABLES = ("papers", "authors", "authorships", "paper_topics", "topic_labels", "sightings",
-               "author_profiles", "profile_papers", "citation_snapshots", "citations_by_year")
+               "author_profiles", "profile_papers", "citation_snapshots", "citations_by_year",
+               "paper_relations")
 AUDIT_TABLES = ("quarantine", "merges")
 STAGED = CORE_TABLES + AUDIT_TABLES
 
@@ -81,6 +83,8 @@ def resolve_all(ws: Workspace) -> dict[str, int]:
     Memory is what bounds a big run, so the abstracts (half of the parsed bytes) are never held
     whole: their keys are derived a parsed file at a time and the winning values are gathered
     last, and each table is written (and its inputs dropped) as soon as it is known."""
+    # one step per staged table (the papers' and people's resolution before the first of theirs)
+    bar = progress.start("resolve", total=len(STAGED), unit="tables", note="papers")
     abstracts = parsed_abstracts(ws)
     parsed = read_parsed(ws, "papers", exclude=("abstract",)).hstack(abstracts.map_pieces(abstract_keys))
     placeable = parsed.select(~_unidentifiable()).to_series()
@@ -97,6 +101,7 @@ def resolve_all(ws: Workspace) -> dict[str, int]:
     def stage(name: str, frame: pl.DataFrame) -> None:
         write_parquet(frame, staging_path(ws, name))
         counts[name] = frame.height
+        bar.advance(note=name)
 
     ref_to_paper = records.select("record_ref", "paper_id", "source")
     stage("paper_topics", paper_topics(records))
@@ -129,8 +134,9 @@ def resolve_all(ws: Workspace) -> dict[str, int]:
     # call holds the only reference and drops them once the mentions are made.
     held = ws.staging_dir / "papers.resolving.parquet"
     write_parquet(papers, held)
-    chosen = papers.select("paper_id", "authors_idx")
+    chosen = papers.select("paper_id", "authors_idx", "title", "venue", "primary_topic", "year")
     del papers
+    bar.update(note="people")
     bylines = [records.select("idx", "paper_id", "record_ref", "source", "capture", "authors", "profile_ref")]
     del records
     people = resolve_authors(bylines.pop(), chosen, profiles, crosswalk)
@@ -144,7 +150,9 @@ def resolve_all(ws: Workspace) -> dict[str, int]:
                   "record_ref")
           .sort("author_id", "captured_at", "record_ref"))
     stage("profile_papers", people.pop("profile_papers"))
-    stage("merges", pl.concat([resolved.pop("merges"), people.pop("merges")]).sort("entity", "entity_id", "rule", "key"))
+    stage("merges", pl.concat([resolved.pop("merges"), people.pop("merges")], how="diagonal_relaxed")
+          .sort("entity", "entity_id", "rule", "key", "records"))
+    stage("paper_relations", resolved.pop("relations"))
     # One key -> id file for both entities (author keys carry their own prefix), so ids of papers
     # and of authors both survive new sources arriving.
     ids = pl.concat([resolved.pop("crosswalk"), people.pop("crosswalk")]).unique("key", keep="first", maintain_order=True)
@@ -158,6 +166,7 @@ def resolve_all(ws: Workspace) -> dict[str, int]:
                   "arxiv_id", "doi", "has_code", "page_count", "openalex_id", "s2_id",
                   "venue", "date_precision", "authors_truncated", "records", "sources")
           .sort("paper_id"))
+    bar.close()
     return {name: counts[name] for name in STAGED}
 
 

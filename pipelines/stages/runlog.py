@@ -16,6 +16,10 @@ RUNS_SCHEMA = {
     "run_id": pl.String, "started_at": pl.Datetime("us", "UTC"), "finished_at": pl.Datetime("us", "UTC"),
     "status": pl.String, "rows_in": pl.Int64, "rows_loaded": pl.Int64, "rows_quarantined": pl.Int64,
     "captures_seen": pl.Int64, "captures_new": pl.Int64, "message": pl.String,
+    # what pipelines/outcome.py counts: this run's fetches, and audit.quarantine's rows by stage
+    "fetches_answered": pl.Int64, "fetches_failed": pl.Int64,
+    "quarantined_fetch": pl.Int64, "quarantined_land": pl.Int64, "quarantined_parse": pl.Int64,
+    "quarantined_resolve": pl.Int64, "quarantined_validate": pl.Int64,
 }
 
 
@@ -25,20 +29,29 @@ def runs_path(ws: Workspace) -> Path:
 
 def read_runs(ws: Workspace) -> pl.DataFrame:
     path = runs_path(ws)
-    return pl.read_parquet(path) if path.exists() else pl.DataFrame(schema=RUNS_SCHEMA)
+    if not path.exists():
+        return pl.DataFrame(schema=RUNS_SCHEMA)
+    runs = pl.read_parquet(path)  # a log written before a column was added has it as NULLs
+    return runs.select(pl.col(c).cast(t) if c in runs.columns else pl.lit(None, t).alias(c)
+                       for c, t in RUNS_SCHEMA.items())
 
 
-def run_row(run_id: str, state: dict, status: str, message: str | None = None) -> pl.DataFrame:
+def run_row(run_id: str, state: dict, status: str, message: str | None = None,
+            counts: dict[str, int] | None = None) -> pl.DataFrame:
+    """A run log row; `counts` (pipelines.outcome.count) when the run got as far as publishing,
+    else what the run state says."""
     rows_in = state.get("rows_in", 0)
     quarantined = state.get("rows_quarantined", 0)
-    return pl.DataFrame([{
+    row = {
         "run_id": run_id,
         "started_at": datetime.fromisoformat(state["started_at"]) if "started_at" in state else datetime.now(timezone.utc),
         "finished_at": datetime.now(timezone.utc), "status": status, "rows_in": rows_in,
         "rows_loaded": rows_in - quarantined, "rows_quarantined": quarantined,
         "captures_seen": state.get("captures_seen", 0), "captures_new": state.get("captures_new", 0),
         "message": message,
-    }], schema=RUNS_SCHEMA)
+    }
+    row.update({k: v for k, v in (counts or {}).items() if k in RUNS_SCHEMA})
+    return pl.DataFrame([row], schema=RUNS_SCHEMA)
 
 
 def with_run(ws: Workspace, row: pl.DataFrame) -> pl.DataFrame:

@@ -108,5 +108,11 @@ def _quarantine(ws: Workspace, reasons: dict[str, dict[str, str]]) -> int:
                     pl.struct(pl.exclude("reason")).struct.json_encode().alias("payload"),
                     (pl.col("captured_at") if "captured_at" in hit.columns else pl.lit(seen_at)).alias("seen_at")))
             write_parquet(frame.join(mapping, on=key, how="anti"), staging_path(ws, table))
+    if reasons["paper_id"] and staging_path(ws, "paper_relations").exists():
+        # A relation names two papers: it goes when either of them does.
+        gone = pl.Series(list(reasons["paper_id"]), dtype=pl.String).implode()
+        relations = read_staged(ws, "paper_relations")
+        write_parquet(relations.filter(~pl.col("paper_id").is_in(gone) & ~pl.col("related_paper_id").is_in(gone)),
+                      staging_path(ws, "paper_relations"))
     write_parquet(pl.concat(quarantine, how="vertical_relaxed"), staging_path(ws, "quarantine"))
     return moved

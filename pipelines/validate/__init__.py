@@ -13,6 +13,7 @@ from typing import Any, Iterable
 
 import polars as pl
 
+from .. import progress
 from ..normalize.topics import arxiv_taxonomy
 from ..paths import expectations_dir
 from .prepare import REFERENCES, capture_year as _capture_year, prepare
@@ -55,7 +56,7 @@ def validate(frames: dict[str, pl.DataFrame], *, tables: Iterable[str] | None = 
     results: list[ExpectationResult] = []
     failed_rows: dict[str, pl.DataFrame] = {}
     flagged_rows: dict[str, pl.DataFrame] = {}
-    for table in chosen:
+    for table in progress.start("validate", total=len(chosen), unit="tables").track(chosen):
         loaded = runner.suite(suites_dir / f"{table}.json")
         frame = frames[table]
         prepared = prepare(table, frame, frames)

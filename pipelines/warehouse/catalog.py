@@ -122,16 +122,27 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def comment_statements() -> list[str]:
-    """COMMENT ON statements for every described table, view and column that the warehouse has."""
+def comment_statements(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """COMMENT ON statements for every described table, view and column that the database on
+    `con` has (a description of something it lacks is left out: tests/test_asset_graph.py
+    reports those)."""
+    present: dict[str, tuple[str, set[str]]] = {}
+    for name, kind, column in con.execute(
+            "SELECT c.schema_name || '.' || c.table_name, CASE WHEN v.view_name IS NULL THEN 'TABLE' ELSE 'VIEW' END, "
+            "c.column_name FROM duckdb_columns() c LEFT JOIN duckdb_views() v "
+            "ON v.schema_name = c.schema_name AND v.view_name = c.table_name "
+            "WHERE c.schema_name IN ('core', 'audit', 'analytics')").fetchall():
+        present.setdefault(name, (kind, set()))[1].add(column)
     out = []
-    for relation in relations().values():
-        if relation.description:
-            out.append(f"COMMENT ON {relation.kind.upper()} {relation.name} IS {_quote(relation.description)}")
-        present = {c for c, _ in relation.columns}
-        for column, text in relation.column_docs.items():
-            if column in present and text:
-                out.append(f"COMMENT ON COLUMN {relation.name}.{column} IS {_quote(str(text))}")
+    for name, doc in docs().items():
+        if name not in present:
+            continue
+        kind, columns = present[name]
+        if doc.get("description"):
+            out.append(f"COMMENT ON {kind} {name} IS {_quote(str(doc['description']))}")
+        for column, text in (doc.get("columns") or {}).items():
+            if column in columns and text:
+                out.append(f"COMMENT ON COLUMN {name}.{column} IS {_quote(str(text))}")
     return out
 
 

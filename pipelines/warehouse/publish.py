@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from ..errors import WarehouseError
+from ..progress import Bar, task as progress_line
 from ..paths import sql_dir
 from ..workspace import Workspace
 
@@ -24,7 +25,8 @@ LOADED = {  # staged table -> warehouse table
     "paper_topics": "core.paper_topics", "topic_labels": "core.topic_labels",
     "sightings": "core.sightings", "author_profiles": "core.author_profiles",
     "profile_papers": "core.profile_papers", "citation_snapshots": "core.citation_snapshots",
-    "citations_by_year": "core.citations_by_year", "quarantine": "audit.quarantine",
+    "citations_by_year": "core.citations_by_year", "paper_relations": "core.paper_relations",
+    "quarantine": "audit.quarantine",
     "merges": "audit.merges",
 }
 # Test hook (tests/test_publish_safety.py): seconds to sleep after the first table is loaded, so
@@ -134,7 +136,9 @@ def publish(ws: Workspace, staged: dict[str, Path], runs: pl.DataFrame,
     it validated did not change meanwhile)."""
     pause = float(os.environ.get(PAUSE_ENV) or 0)
     counts: dict[str, int] = {}
-    with _swapped_in(ws.db_path) as (next_path, progress):
+    derive = sql_statements("derive")
+    with _swapped_in(ws.db_path) as (next_path, progress), \
+            progress_line("publish", total=len(LOADED) + len(derive) + 2, unit="steps") as bar:
         con = duckdb.connect(str(next_path))
         try:
             # DuckDB draws a progress bar on stderr for statements over 2 s (the analytics at scale)
@@ -146,13 +150,16 @@ def publish(ws: Workspace, staged: dict[str, Path], runs: pl.DataFrame,
                 con.execute(f"INSERT INTO {target} BY NAME SELECT * FROM read_parquet(?)",
                             [str(staged[table])])
                 counts[target] = con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
+                bar.advance(note=target)
                 if pause and len(counts) == 1:
                     time.sleep(pause)  # test hook: a crash or a reader lands mid-load
             progress["step"] = "checking keys and building the analytics tables"
-            _run_sql(con, sql_statements("derive"))
+            _run_sql(con, derive, bar)
             progress["step"] = "describing the tables and views"
             _describe(con)
+            bar.advance(note="descriptions")
             _load_runs(con, runs, progress)
+            bar.advance(note="audit.runs")
             counts["audit.runs"] = runs.height
         finally:
             _close_quietly(con)
@@ -165,7 +172,7 @@ def _describe(con: duckdb.DuckDBPyConnection) -> None:
     """COMMENT ON every table, view and column described in sql/columns.yaml."""
     from .catalog import comment_statements  # catalog reads sql_statements from here
 
-    for statement in comment_statements():
+    for statement in comment_statements(con):
         con.execute(statement)
 
 
@@ -183,7 +190,7 @@ def _bound_memory(con: duckdb.DuckDBPyConnection, ws: Workspace) -> None:
     con.execute("SET temp_directory = ?", [str(spill)])
 
 
-def _run_sql(con: duckdb.DuckDBPyConnection, statements: list[tuple[str, str]]) -> None:
+def _run_sql(con: duckdb.DuckDBPyConnection, statements: list[tuple[str, str]], bar: Bar | None = None) -> None:
     """A failing statement (a bad sql/ file, or a key check finding a duplicate) stops the
     publish with one line naming its file. Disk and memory errors are the build's, not the
     statement's: _swapped_in reports those."""
@@ -194,6 +201,8 @@ def _run_sql(con: duckdb.DuckDBPyConnection, statements: list[tuple[str, str]]) 
             raise
         except duckdb.Error as err:
             raise WarehouseError(f"sql/{name}: {_first_line(err)}") from None
+        if bar:
+            bar.advance(note=f"sql/{name}")
 
 
 def replace_runs(db_path: Path, runs: pl.DataFrame) -> None:

@@ -21,7 +21,7 @@ def sniff(head: str) -> bool:
     return bool(S.TITLE_MARK.search(head))
 
 
-def parse(capture: Capture) -> ParsedBatch:
+def _parse(capture: Capture) -> ParsedBatch:
     tree = LexborHTMLParser(decode(capture))
     title = page_title(tree)
     name = H.owner_name(tree, title)
@@ -53,3 +53,17 @@ def parse(capture: Capture) -> ParsedBatch:
             "source_author_id": f"acl:{owner[0]}" if owner else None,
         })
     return batch
+
+
+SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
+
+
+def parse(capture: Capture) -> ParsedBatch:
+    """`_parse`, with any unexpected shape of the content reported as a ParseError."""
+    try:
+        return _parse(capture)
+    except ParseError:
+        raise
+    except SHAPE_ERRORS as err:
+        raise ParseError(f"{NAME}: unexpected structure ({type(err).__name__}: {err})",
+                         reason="malformed_content") from None

@@ -123,7 +123,8 @@ def paper_fields(tree, pid: str, link, entry, heading_year: int | None, base: st
         target = S.ABSTRACT_TARGET.match(href)
         if target and abstract is None:
             node = tree.css_first(f'[id="{target.group("target")}"]')
-            if node is not None and pid in target.group("target"):
+            wanted = target.group("target")
+            if node is not None and (pid in wanted or pid.replace(".", "--") in wanted):
                 abstract = text_of(node)
     year = heading_year or year_of_id(pid)
     return {"title": text_of(link), "authors": authors, "venue": venue, "abstract": abstract,

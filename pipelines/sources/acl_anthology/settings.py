@@ -19,6 +19,7 @@ PAPER_PAGE = re.compile(rf"(?:^|/)(?P<id>{PAPER_ID})/?(?:[?#].*)?$")  # the pape
 PAPER_FILE = re.compile(rf"(?:^|/)(?P<id>{PAPER_ID})\.(?P<kind>pdf|bib)(?:[?#].*)?$", re.I)
 PEOPLE = re.compile(r"/people/(?:(?P<dir>[a-z0-9])/)?(?P<slug>[^/?#]+)/?(?:[?#].*)?$", re.I)
 VOLUME = re.compile(r"/volumes/(?P<volume>[^/?#]+)/?", re.I)
+# "abs" buttons point at the abstract's element: "#abstract-W19-4201", "#abstract-2023--acl-long--12"
 ABSTRACT_TARGET = re.compile(r"^#(?P<target>.+)$")
 YEAR_HEADING = re.compile(r"^\s*((?:19|20)\d{2})\s*$")
 HEADINGS = "h1, h2, h3, h4, h5, h6"

@@ -57,7 +57,7 @@ def _status(response: dict) -> tuple[int | None, str]:
         return None, ""
 
 
-def parse(capture: Capture) -> ParsedBatch:
+def _parse(capture: Capture) -> ParsedBatch:
     from ..registry import parse_capture  # the registry lists this module: import on use
 
     try:
@@ -98,3 +98,17 @@ def parse(capture: Capture) -> ParsedBatch:
     if not interactions:
         raise ParseError(f"{NAME}: a cassette with no recorded interaction", reason="empty_cassette")
     return batch
+
+
+SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
+
+
+def parse(capture: Capture) -> ParsedBatch:
+    """`_parse`, with any unexpected shape of the content reported as a ParseError."""
+    try:
+        return _parse(capture)
+    except ParseError:
+        raise
+    except SHAPE_ERRORS as err:
+        raise ParseError(f"{NAME}: unexpected structure ({type(err).__name__}: {err})",
+                         reason="malformed_content") from None

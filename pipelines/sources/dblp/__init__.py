@@ -4,6 +4,7 @@ person), the publication search API in JSON or XML (one record per hit), and dbl
 record per entry). The live source fetches the person export per tracked author (`live.py`)."""
 from __future__ import annotations
 
+from ...errors import ParseError
 from ...records import Capture, ParsedBatch
 from ..base import decode
 from . import settings as S
@@ -34,10 +35,24 @@ def sniff(head: str) -> bool:
     return _kind(head) is not None
 
 
-def parse(capture: Capture) -> ParsedBatch:
+def _parse(capture: Capture) -> ParsedBatch:
     kind = _kind(decode(capture)[:8192])
     if kind == "person":
         return parse_person(capture)
     if kind == "bibtex":
         return parse_bibtex(capture)
     return parse_search(capture, as_json=kind == "search_json")
+
+
+SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
+
+
+def parse(capture: Capture) -> ParsedBatch:
+    """`_parse`, with any unexpected shape of the content reported as a ParseError."""
+    try:
+        return _parse(capture)
+    except ParseError:
+        raise
+    except SHAPE_ERRORS as err:
+        raise ParseError(f"{NAME}: unexpected structure ({type(err).__name__}: {err})",
+                         reason="malformed_content") from None

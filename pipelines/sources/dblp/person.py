@@ -75,7 +75,8 @@ def _profile(capture: Capture, root, person, pid: str) -> dict:
         variants = [H.person_name(a.text) for a in person.findall("author") if a.text]
     homonyms = root.find("homonyms")
     coauthors = root.find("coauthors")
-    extra = {"homonyms": homonyms.get("n", "0") if homonyms is not None else "0"}
+    extra = {"homonyms": homonyms.get("n", "0") if homonyms is not None else "0",
+             "dblp_name": root.get("name")}  # with dblp's homonym number, e.g. "Bo An 0001"
     if variants:
         extra["name_variants"] = "; ".join(dict.fromkeys(v for v in variants if v))
     if coauthors is not None and coauthors.get("n"):

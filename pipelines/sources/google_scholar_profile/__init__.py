@@ -31,7 +31,7 @@ def sniff(head: str) -> bool:
     return any(p.search(head) for p in S.PROFILE_MARKS)
 
 
-def parse(capture: Capture) -> ParsedBatch:
+def _parse(capture: Capture) -> ParsedBatch:
     text = decode(capture)
     tree = LexborHTMLParser(text)
     name = H.text_of(tree.css_first(S.SELECTORS["name"]))
@@ -84,3 +84,17 @@ def _not_a_profile(capture: Capture, tree, text: str) -> None:
         raise NotAnAuthorPage(f"{what} ({where}); nothing loaded", reason=code)
     raise ParseError(f"{NAME}: the page has a Scholar profile's head but no profile name "
                      f"(#gsc_prf_in) in it ({where}); nothing loaded", reason="no_profile_found")
+
+
+SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
+
+
+def parse(capture: Capture) -> ParsedBatch:
+    """`_parse`, with any unexpected shape of the content reported as a ParseError."""
+    try:
+        return _parse(capture)
+    except ParseError:
+        raise
+    except SHAPE_ERRORS as err:
+        raise ParseError(f"{NAME}: unexpected structure ({type(err).__name__}: {err})",
+                         reason="malformed_content") from None

@@ -38,7 +38,7 @@ def sniff(head: str) -> bool:
     return _kind(head) is not None
 
 
-def parse(capture: Capture) -> ParsedBatch:
+def _parse(capture: Capture) -> ParsedBatch:
     text = decode(capture)
     kind = _kind(text[:8192])
     try:
@@ -57,6 +57,11 @@ def parse(capture: Capture) -> ParsedBatch:
             f"{NAME}: an ORCID search answer listing {len(found)} ORCID iDs of "
             f"{data.get('num-found')} found, with no names and no works: nothing to load "
             "(each person's /person and /works hold the records)", reason="orcid_search_ids_only")
+    top = {"person": "name", "works": "group", "work": "put-code"}[kind]
+    if top not in data:  # e.g. a full /record, whose activities nest works deeper
+        raise ParseError(f"{NAME}: an ORCID answer of another shape (top-level keys: "
+                         f"{', '.join(list(data)[:8])}); /person, /works and /work/<put-code> "
+                         "are read", reason="orcid_unsupported_shape")
     return {"person": _person, "works": _works, "work": _work}[kind](capture, data)
 
 
@@ -179,3 +184,17 @@ def _work(capture: Capture, data: dict) -> ParsedBatch:
         "links": links,
     })
     return batch
+
+
+SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
+
+
+def parse(capture: Capture) -> ParsedBatch:
+    """`_parse`, with any unexpected shape of the content reported as a ParseError."""
+    try:
+        return _parse(capture)
+    except ParseError:
+        raise
+    except SHAPE_ERRORS as err:
+        raise ParseError(f"{NAME}: unexpected structure ({type(err).__name__}: {err})",
+                         reason="malformed_content") from None
