@@ -39,7 +39,7 @@ def write_parquet(frame: pl.DataFrame | pa.Table, path: Path) -> None:
             # polars words a full disk or a read-only folder "<strerror> (os error N): ...<path cut
             # short>" (a ComputeError when it streams): raise it as Python's own OSError would be
             code = int(m.group(1))
-            raise OSError(code, os.strerror(code), str(tmp)) from err
+            raise OSError(code, os.strerror(code), str(path)) from err
         raise
     except BaseException:
         tmp.unlink(missing_ok=True)
