@@ -48,7 +48,7 @@ def test_logged_tracebacks_are_redacted(loopback_server, caplog):
     caplog.set_level(logging.DEBUG)
     result = asyncio.run(go())
     assert result.error.startswith("internal_error: RuntimeError") and KEY not in result.error
-    [record] = [r for r in caplog.records if r.name == "papertrail.pipelines.http"]
+    [record] = [r for r in caplog.records if r.name == "pipelines.http"]
     assert "Traceback" in caplog.text and "RuntimeError: boom fetching" in caplog.text
     assert KEY not in caplog.text and "api_key=***" in caplog.text
     assert record.exc_info is None and KEY not in record.exc_text
