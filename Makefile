@@ -4,9 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test ui bench bench-data bench-linkage clean
+.PHONY: install run test wheel-test ui bench bench-data bench-linkage clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml setup.py constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
@@ -18,6 +18,9 @@ run: install        ## the whole pipeline on the built-in demo; leaves warehouse
 
 test: install       ## the whole test suite
 	$(BIN)/python -m pytest
+
+wheel-test: install ## build the wheel, install it into a fresh venv (pinned), run it outside the checkout (~2 min)
+	PAPERTRAIL_WHEEL_TEST=1 $(BIN)/python -m pytest tests/test_wheel.py
 
 ui: install
 	$(BIN)/papertrail ui
@@ -34,4 +37,4 @@ bench-linkage: install  ## run the pipeline on them and score it: bench/results/
 	$(BIN)/python -m bench.linkage $(LINKAGE_ARGS)
 
 clean:
-	rm -rf .warehouse.duckdb.papertrail warehouse.duckdb warehouse.reports reports .dagster/storage .dagster/history
+	rm -rf .warehouse.duckdb.papertrail warehouse.duckdb warehouse.reports reports .dagster/storage .dagster/history build dist

@@ -5,8 +5,8 @@ this step only reads the published file: each view's row count, read-only, as it
 """
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, multi_asset
 
-from pipelines.stages.publish import is_unchanged
-from pipelines.warehouse.query import query
+from papertrail.pipelines.stages.publish import is_unchanged
+from papertrail.pipelines.warehouse.query import query
 
 from .resources import PapertrailResource
 from .tables import view_specs

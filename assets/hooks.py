@@ -15,8 +15,8 @@ from dagster import HookContext, failure_hook
 from dagster._core.errors import DagsterAssetCheckFailedError
 from filelock import FileLock
 
-from pipelines.stages.runlog import read_runs, read_state, record_run, run_row
-from pipelines.workspace import Workspace
+from papertrail.pipelines.stages.runlog import read_runs, read_state, record_run, run_row
+from papertrail.pipelines.workspace import Workspace
 
 
 def record_failure(ws: Workspace, run_id: str, message: str, status: str = "failed") -> bool:

@@ -3,8 +3,8 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
-from pipelines.stages.landing import LandingResult, land_files
-from pipelines.stages.runlog import update_state
+from papertrail.pipelines.stages.landing import LandingResult, land_files
+from papertrail.pipelines.stages.runlog import update_state
 
 from .partitions import author_captures, source_captures
 from .resources import PapertrailResource
@@ -19,11 +19,11 @@ def landed_captures(context: AssetExecutionContext, papertrail: PapertrailResour
     ws = papertrail.workspace
     fetched, files = None, LandingResult()
     if papertrail.demo:
-        from pipelines.demo.live import land_demo
+        from papertrail.pipelines.demo.live import land_demo
         fetched, files = land_demo(ws, context.run_id)
     elif papertrail.config_path:
-        from pipelines.config import load_config
-        from pipelines.stages.fetch import fetch_config
+        from papertrail.pipelines.config import load_config
+        from papertrail.pipelines.stages.fetch import fetch_config
         fetched = fetch_config(ws, load_config(papertrail.config_path), context.run_id)
     if papertrail.captures:
         files = land_files(ws, [Path(p) for p in papertrail.captures], kind="file")

@@ -1,8 +1,8 @@
 """Stage 2: parse landed captures into the one record schema (Parquet batches)."""
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from pipelines.stages.parse import parse_pending
-from pipelines.stages.runlog import update_state
+from papertrail.pipelines.stages.parse import parse_pending
+from papertrail.pipelines.stages.runlog import update_state
 
 from .landing import landed_captures
 from .resources import PapertrailResource

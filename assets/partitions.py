@@ -34,12 +34,12 @@ from dagster import (AssetExecutionContext, AssetKey, BackfillPolicy, BetaWarnin
                      MaterializeResult, MetadataValue, Nothing, OpExecutionContext, Out,
                      StaticPartitionsDefinition, WeeklyPartitionsDefinition, asset, graph_asset, op)
 
-from pipelines.config import SOURCES, Config, host_key, load_config
-from pipelines.errors import ConfigError
-from pipelines.io import write_parquet
-from pipelines.stages.runlog import read_state, update_state
-from pipelines.warehouse.query import query, read_query
-from pipelines.workspace import Workspace
+from papertrail.pipelines.config import SOURCES, Config, host_key, load_config
+from papertrail.pipelines.errors import ConfigError
+from papertrail.pipelines.io import write_parquet
+from papertrail.pipelines.stages.runlog import read_state, update_state
+from papertrail.pipelines.warehouse.query import query, read_query
+from papertrail.pipelines.workspace import Workspace
 
 from .resources import PapertrailResource
 
@@ -71,7 +71,7 @@ def landing_lock(ws: Workspace) -> FileLock:
 def fetch_source(ws: Workspace, config: Config, source: str, run_id: str | None = None) -> dict[str, int]:
     """Fetch what the config's tracked authors need from one source and land it (the fetch
     stage, restricted to that source). Returns counts."""
-    from pipelines.stages.fetch import fetch_config
+    from papertrail.pipelines.stages.fetch import fetch_config
 
     if source not in config.sources or not config.sources[source].enabled:
         return dict(ZERO)

@@ -4,10 +4,10 @@ import json
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, asset
 
-from pipelines.io import atomic_write_bytes
-from pipelines.reports import build_reports
-from pipelines.stages.publish import is_unchanged
-from pipelines.workspace import Workspace
+from papertrail.pipelines.io import atomic_write_bytes
+from papertrail.pipelines.reports import build_reports
+from papertrail.pipelines.stages.publish import is_unchanged
+from papertrail.pipelines.workspace import Workspace
 
 from .resources import PapertrailResource
 

@@ -1,8 +1,8 @@
 """Stage 3: clean and resolve every parsed record into the core tables (staging Parquet)."""
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
-from pipelines.stages.publish import check_unchanged
-from pipelines.stages.resolve import resolve_all
+from papertrail.pipelines.stages.publish import check_unchanged
+from papertrail.pipelines.stages.resolve import resolve_all
 
 from .parse import parsed_records
 from .resources import PapertrailResource

@@ -6,8 +6,8 @@ import os
 from dagster import ConfigurableResource, InitResourceContext
 from pydantic import Field
 
-from pipelines.outcome import WAREHOUSE_TAG
-from pipelines.workspace import Workspace
+from papertrail.pipelines.outcome import WAREHOUSE_TAG
+from papertrail.pipelines.workspace import Workspace
 
 
 class PapertrailResource(ConfigurableResource):

@@ -9,10 +9,10 @@ from dagster import (AddDynamicPartitionsRequest, DefaultSensorStatus, DeleteDyn
                      RunFailureSensorContext, RunRequest, SensorEvaluationContext, SensorResult,
                      SkipReason, run_failure_sensor, sensor)
 
-from pipelines.config import load_config
-from pipelines.errors import ConfigError
-from pipelines.stages.landing import iter_capture_files
-from pipelines.workspace import Workspace
+from papertrail.pipelines.config import load_config
+from papertrail.pipelines.errors import ConfigError
+from papertrail.pipelines.stages.landing import iter_capture_files
+from papertrail.pipelines.workspace import Workspace
 
 from .hooks import record_failure
 from .partitions import AUTHOR_PARTITIONS, author_keys

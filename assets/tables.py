@@ -10,8 +10,8 @@ from __future__ import annotations
 from dagster import (AssetCheckKey, AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetKey, AssetSpec,
                      MetadataValue, TableColumn, TableSchema)
 
-from pipelines.validate.checks import WAREHOUSE_SCHEMA, suite_checks
-from pipelines.warehouse.catalog import Relation, tables, views
+from papertrail.pipelines.validate.checks import WAREHOUSE_SCHEMA, suite_checks
+from papertrail.pipelines.warehouse.catalog import Relation, tables, views
 
 WAREHOUSE_GROUP = "warehouse"
 ANALYTICS_GROUP = "analytics"

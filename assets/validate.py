@@ -8,8 +8,8 @@ stops the publish.
 """
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from pipelines.stages.publish import is_unchanged
-from pipelines.stages.validate import validate_staged
+from papertrail.pipelines.stages.publish import is_unchanged
+from papertrail.pipelines.stages.validate import validate_staged
 
 from .resolve import resolved_tables
 from .resources import PapertrailResource

@@ -7,10 +7,10 @@ staging the step refuses, whatever subset of the graph a run selected.
 """
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, MetadataValue, multi_asset
 
-from pipelines.errors import WarehouseError
-from pipelines.outcome import announce, fail_if_nothing_loaded
-from pipelines.stages.publish import is_unchanged, publish_run, record_unchanged_run
-from pipelines.validate.receipt import NotValidated, published_receipt
+from papertrail.pipelines.errors import WarehouseError
+from papertrail.pipelines.outcome import announce, fail_if_nothing_loaded
+from papertrail.pipelines.stages.publish import is_unchanged, publish_run, record_unchanged_run
+from papertrail.pipelines.validate.receipt import NotValidated, published_receipt
 
 from .resources import PapertrailResource
 from .tables import check_results, check_specs, table_specs

@@ -15,14 +15,14 @@ from pathlib import Path  # noqa: E402
 
 
 def main() -> None:
-    from pipelines.reports import build_reports
-    from pipelines.stages.landing import land_files
-    from pipelines.stages.parse import parse_pending
-    from pipelines.stages.publish import check_unchanged, publish_run
-    from pipelines.stages.resolve import resolve_all
-    from pipelines.stages.runlog import update_state
-    from pipelines.stages.validate import validate_staged
-    from pipelines.workspace import Workspace
+    from papertrail.pipelines.reports import build_reports
+    from papertrail.pipelines.stages.landing import land_files
+    from papertrail.pipelines.stages.parse import parse_pending
+    from papertrail.pipelines.stages.publish import check_unchanged, publish_run
+    from papertrail.pipelines.stages.resolve import resolve_all
+    from papertrail.pipelines.stages.runlog import update_state
+    from papertrail.pipelines.stages.validate import validate_staged
+    from papertrail.pipelines.workspace import Workspace
 
     imported = time.perf_counter() - started
     ws = Workspace.for_db(sys.argv[2]).ensure()

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.records import SCHEMAS, Capture, ParsedBatch, table_of
-from pipelines.resolve.keys import components
-from pipelines.sources.registry import parse_capture
+from papertrail.pipelines.records import SCHEMAS, Capture, ParsedBatch, table_of
+from papertrail.pipelines.resolve.keys import components
+from papertrail.pipelines.sources.registry import parse_capture
 
 from .evalneg import author_cases, paper_negatives
 

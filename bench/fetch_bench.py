@@ -19,8 +19,8 @@ from pathlib import Path
 
 import httpx
 
-from pipelines.config import HostLimit
-from pipelines.http import Fetcher, Request
+from papertrail.pipelines.config import HostLimit
+from papertrail.pipelines.http import Fetcher, Request
 
 BODY = json.dumps({"results": [{"id": i, "title": "x" * 60} for i in range(100)]}).encode()[:8192]
 RESULTS = Path(__file__).resolve().parent / "results"

@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
-from pipelines.errors import ParseError  # noqa: E402
-from pipelines.sources.registry import PARSER_MODULES  # noqa: E402
+from papertrail.pipelines.errors import ParseError  # noqa: E402
+from papertrail.pipelines.sources.registry import PARSER_MODULES  # noqa: E402
 from tests.test_fuzz_parsers import (capture, check_normalisers, check_registry,  # noqa: E402
                                      documents, seed_documents)
 

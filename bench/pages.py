@@ -15,7 +15,7 @@ import random
 import time
 from datetime import date, datetime, timezone
 
-from pipelines.demo.model import DemoPaper, DemoProfile
+from papertrail.pipelines.demo.model import DemoPaper, DemoProfile
 
 from .generate import real_records
 
@@ -43,7 +43,7 @@ def _papers(rng: random.Random, records: list[dict], k: int) -> tuple[DemoPaper,
 def pages(n: int, seed: int = 6):
     """(layout, html) for n pages, ~PAGE_BYTES each, the same for the same n and seed."""
     records = real_records()
-    renderers = {name: importlib.import_module(f"pipelines.sources.{name}.render") for name in LAYOUTS}
+    renderers = {name: importlib.import_module(f"papertrail.pipelines.sources.{name}.render") for name in LAYOUTS}
     per_paper: dict[str, float] = {}
     for i in range(n):
         rng = random.Random(seed * 7_919 + i)
@@ -110,7 +110,7 @@ def soup_parser(markup: str | bytes) -> _Soup:
 def use_engine(parser) -> None:
     """Points every layout's htmlform module at `parser` (lexbor's, or the bs4 adapter)."""
     for name in LAYOUTS:
-        module = importlib.import_module(f"pipelines.sources.{name}.htmlform")
+        module = importlib.import_module(f"papertrail.pipelines.sources.{name}.htmlform")
         module.LexborHTMLParser = parser
 
 
@@ -119,8 +119,8 @@ def use_bs4() -> None:
 
 
 def parse_all(docs: list[tuple[str, str]], keep: int = 0, numbers: list[int] | None = None) -> tuple[float, list, list]:
-    from pipelines.records import Capture
-    from pipelines.sources.registry import parse_capture
+    from papertrail.pipelines.records import Capture
+    from papertrail.pipelines.sources.registry import parse_capture
 
     when = datetime(2026, 6, 1, tzinfo=timezone.utc)
     numbers = numbers or list(range(len(docs)))

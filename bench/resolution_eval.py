@@ -15,8 +15,8 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.resolve.authors import resolve_authors
-from pipelines.resolve.papers import CROSSWALK_SCHEMA, resolve_papers
+from papertrail.pipelines.resolve.authors import resolve_authors
+from papertrail.pipelines.resolve.papers import CROSSWALK_SCHEMA, resolve_papers
 
 from .evalset import build
 

@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA, RESULTS = ROOT / "bench" / "data", ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
 
-from pipelines.stages.runlog import RUNS_SCHEMA  # noqa: E402
-from pipelines.warehouse.publish import LOADED, publish, sql_statements  # noqa: E402
-from pipelines.workspace import Workspace  # noqa: E402
+from papertrail.pipelines.stages.runlog import RUNS_SCHEMA  # noqa: E402
+from papertrail.pipelines.warehouse.publish import LOADED, publish, sql_statements  # noqa: E402
+from papertrail.pipelines.workspace import Workspace  # noqa: E402
 
 GENERATOR_VERSION = "g1"  # bump when generators() changes: it names the cached staging
 TOPICS = 72            # distinct primary topics in the real 10^6 warehouse

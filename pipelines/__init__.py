@@ -1,4 +1,9 @@
 """papertrail: scholarly author pages and paper APIs into one DuckDB warehouse."""
+
+if __name__ == "pipelines":  # found as a top-level folder (a checkout on sys.path), not as installed
+    raise ImportError("import papertrail.pipelines, not pipelines: the package is papertrail.pipelines "
+                      "(setup.py), and a second copy under another name would split its state")
+
 import os
 
 # polars allocates through its own jemalloc, which by default keeps freed pages for 10 s: a run's

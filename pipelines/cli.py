@@ -10,18 +10,18 @@ from pathlib import Path
 
 from . import progress
 from .errors import PapertrailError, WarehouseError
-from .paths import PROJECT_ROOT
+from .paths import PROJECT_ROOT, in_checkout, instance_dir, instance_template
 from .workspace import Workspace
 
 
-def dagster_home() -> Path:
-    """The project-local Dagster instance (runs show up in `papertrail ui`), unless the user set
-    DAGSTER_HOME. The instance config is the top-level dagster.yaml, copied in when it changed."""
+def dagster_home(db_path: Path | None = None) -> Path:
+    """The Dagster instance every run and the UI share (paths.instance_dir: the checkout's
+    .dagster/, or beside the warehouse once installed), unless the user set DAGSTER_HOME. The
+    instance config is the shipped dagster.yaml, copied in when it changed."""
     if os.environ.get("DAGSTER_HOME"):
         return Path(os.environ["DAGSTER_HOME"])
-    home = PROJECT_ROOT / ".dagster"
-    home.mkdir(exist_ok=True)
-    source, target = PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml"
+    home = instance_dir(Workspace.for_db(db_path).db_path)
+    source, target = instance_template(), home / "dagster.yaml"
     if source.exists() and (not target.exists() or target.read_bytes() != source.read_bytes()):
         shutil.copyfile(source, target)
     os.environ["DAGSTER_HOME"] = str(home)
@@ -85,10 +85,13 @@ def _print_results(results, fmt: str, numbered: bool) -> None:
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
+    if args.db:  # what the code server's PapertrailResource opens
+        os.environ["PAPERTRAIL_DB"] = str(Workspace.for_db(args.db).db_path)
+    if in_checkout():  # as always: the checkout's own warehouse.duckdb unless --db/$PAPERTRAIL_DB
+        os.chdir(PROJECT_ROOT)
     dagster_home()
-    os.chdir(PROJECT_ROOT)
-    argv = [sys.executable, "-m", "dagster", "dev", "-m", "pipelines.definitions",
-            "-h", "127.0.0.1", "-p", str(args.port)]
+    argv = [sys.executable, "-m", "dagster", "dev", "-m", "papertrail.pipelines.definitions",
+            "-h", args.host, "-p", str(args.port)]
     os.execv(sys.executable, argv)
     return 0  # not reached
 
@@ -109,6 +112,9 @@ def parser() -> argparse.ArgumentParser:
     sql.set_defaults(func=cmd_sql)
     ui = sub.add_parser("ui", help="the Dagster UI for this project on 127.0.0.1")
     ui.add_argument("--port", type=int, default=3000)
+    ui.add_argument("--host", default="127.0.0.1",
+                    help="address to listen on (default 127.0.0.1; 0.0.0.0 in a container)")
+    ui.add_argument("--db", help="warehouse file (default $PAPERTRAIL_DB, else ./warehouse.duckdb)")
     ui.set_defaults(func=cmd_ui)
     return top
 

@@ -8,19 +8,19 @@ expectations its checks) -> analytics (the views, `analytics/topic_trends` ...) 
 from dagster import (AssetSelection, Definitions, define_asset_job, in_process_executor,
                      multiprocess_executor)
 
-from assets.analytics import analytics_views
-from assets.hooks import HOOKS
-from assets.landing import landed_captures
-from assets.parse import parsed_records
-from assets.partitions import (author_captures, author_partitions, citation_weeks, source_captures,
+from papertrail.assets.analytics import analytics_views
+from papertrail.assets.hooks import HOOKS
+from papertrail.assets.landing import landed_captures
+from papertrail.assets.parse import parsed_records
+from papertrail.assets.partitions import (author_captures, author_partitions, citation_weeks, source_captures,
                                source_partitions, week_partitions)
-from assets.reports import reports
-from assets.resolve import resolved_tables
-from assets.resources import PapertrailResource
-from assets.schedules import SCHEDULES
-from assets.sensors import SENSORS
-from assets.validate import validated_tables
-from assets.warehouse import publish
+from papertrail.assets.reports import reports
+from papertrail.assets.resolve import resolved_tables
+from papertrail.assets.resources import PapertrailResource
+from papertrail.assets.schedules import SCHEDULES
+from papertrail.assets.sensors import SENSORS
+from papertrail.assets.validate import validated_tables
+from papertrail.assets.warehouse import publish
 
 # What `papertrail run` materialises. The partitioned fetch assets have their own jobs, so
 # `refresh` stays unpartitioned and a backfill of `fetch_sources` (`fetch_authors`) is one run

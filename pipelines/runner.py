@@ -33,7 +33,7 @@ def run_pipeline(ws: Workspace, captures: list[str], config_path: str | None = N
     (missing inputs, corrupt or locked warehouse) before any work is done."""
     from dagster import DagsterInstance, materialize
 
-    from assets.resources import PapertrailResource
+    from papertrail.assets.resources import PapertrailResource
     from .definitions import ALL_ASSETS
     from .cli import dagster_home
 
@@ -52,7 +52,7 @@ def run_pipeline(ws: Workspace, captures: list[str], config_path: str | None = N
         if ephemeral:
             instance = DagsterInstance.ephemeral()
         else:
-            dagster_home()
+            dagster_home(ws.db_path)
             instance = DagsterInstance.get()
     resource = PapertrailResource(db_path=str(ws.db_path), captures=[str(Path(c).resolve()) for c in captures],
                                   config_path=config_path)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.records import Capture
+from papertrail.pipelines.records import Capture
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("PAPERTRAIL_SHARED", REPO.parent / "shared"))

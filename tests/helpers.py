@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 REPO = Path(__file__).resolve().parents[1]
-PAPERTRAIL = [sys.executable, "-m", "pipelines.cli"]
+PAPERTRAIL = [sys.executable, "-m", "papertrail.pipelines.cli"]
 
 
 def run_cli(*args: str, cwd: Path, env: dict | None = None, timeout: int = 240) -> subprocess.CompletedProcess:

@@ -10,9 +10,9 @@ from datetime import date
 
 import pytest
 
-from pipelines.errors import EmptyCapture
-from pipelines.sources.arxiv import abs as abs_parser
-from pipelines.sources.base import HEAD_CHARS, decode
+from papertrail.pipelines.errors import EmptyCapture
+from papertrail.pipelines.sources.arxiv import abs as abs_parser
+from papertrail.pipelines.sources.base import HEAD_CHARS, decode
 
 EMPTY = "ftp/math-ph/papers/0509/0509037.abs"
 

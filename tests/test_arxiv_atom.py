@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from pipelines.errors import ApiErrorPayload
-from pipelines.sources.arxiv import atom
+from papertrail.pipelines.errors import ApiErrorPayload
+from papertrail.pipelines.sources.arxiv import atom
 
 # raw_xml entries per file (grep -c '<entry'); the cassettes hold the same bodies minus legacy_*
 ENTRIES = {

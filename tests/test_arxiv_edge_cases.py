@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
-from pipelines.errors import ApiErrorPayload, ParseError, TruncatedCapture
-from pipelines.records import Capture
-from pipelines.sources.arxiv import abs as abs_parser
-from pipelines.sources.arxiv import atom, oai, snapshot
-from pipelines.sources.arxiv.helpers import page_count, split_authors
-from pipelines.sources.arxiv.tex import accents
+from papertrail.pipelines.errors import ApiErrorPayload, ParseError, TruncatedCapture
+from papertrail.pipelines.records import Capture
+from papertrail.pipelines.sources.arxiv import abs as abs_parser
+from papertrail.pipelines.sources.arxiv import atom, oai, snapshot
+from papertrail.pipelines.sources.arxiv.helpers import page_count, split_authors
+from papertrail.pipelines.sources.arxiv.tex import accents
 
 from tests.conftest import CAPTURED_AT, FIXTURES
 

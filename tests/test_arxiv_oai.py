@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from pipelines.sources.arxiv import oai
+from papertrail.pipelines.sources.arxiv import oai
 
 RECORDS = {
     "hepcrawl/arxiv-physics-hep-ex.xml": 3, "hepcrawl/arxiv-physics-hep-th.xml": 3,

@@ -7,11 +7,11 @@ from collections import Counter
 
 import pytest
 
-from pipelines.errors import ParseError, UnknownFormat
-from pipelines.records import ParsedBatch, reject
-from pipelines.sources.arxiv import abs as abs_parser
-from pipelines.sources.arxiv import atom, oai, snapshot
-from pipelines.sources.base import HEAD_CHARS, decode
+from papertrail.pipelines.errors import ParseError, UnknownFormat
+from papertrail.pipelines.records import ParsedBatch, reject
+from papertrail.pipelines.sources.arxiv import abs as abs_parser
+from papertrail.pipelines.sources.arxiv import atom, oai, snapshot
+from papertrail.pipelines.sources.base import HEAD_CHARS, decode
 
 PARSERS = (atom, oai, abs_parser, snapshot)
 KINDS = ("arxiv_atom", "arxiv_oai", "arxiv_abs", "arxiv_kaggle_snapshot")

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from pipelines.sources.arxiv import abs as abs_parser
-from pipelines.sources.arxiv import snapshot
+from papertrail.pipelines.sources.arxiv import abs as abs_parser
+from papertrail.pipelines.sources.arxiv import snapshot
 
 SAMPLE = "arxiv_kaggle_snapshot/arxiv-metadata-oai-snapshot.first200.jsonl"
 

@@ -13,10 +13,10 @@ import duckdb
 import pytest
 from dagster import AssetKey, DagsterInstance
 
-from pipelines.definitions import defs
-from pipelines.validate.checks import suite_checks
-from pipelines.warehouse import catalog
-from pipelines.warehouse.publish import LOADED
+from papertrail.pipelines.definitions import defs
+from papertrail.pipelines.validate.checks import suite_checks
+from papertrail.pipelines.warehouse import catalog
+from papertrail.pipelines.warehouse.publish import LOADED
 
 from .helpers import rows
 

@@ -8,8 +8,8 @@ from datetime import date, datetime, timezone
 import duckdb
 import pytest
 
-from pipelines.demo.model import DemoPaper, DemoProfile
-from pipelines.sources.catalyzex.render import render_text as catalyzex_text
+from papertrail.pipelines.demo.model import DemoPaper, DemoProfile
+from papertrail.pipelines.sources.catalyzex.render import render_text as catalyzex_text
 from tests.helpers import copy_with_mtime, rows, run_cli, scalar
 
 WHEN = datetime(2026, 6, 1, 12, tzinfo=timezone.utc)

@@ -8,12 +8,12 @@ from datetime import datetime, timezone
 import polars as pl
 import pytest
 
-from pipelines.records import Capture
-from pipelines.sources.arxiv import bulk, snapshot
-from pipelines.stages import landing
-from pipelines.stages.landing import land_files, read_blob, read_manifest
-from pipelines.stages.parse import parse_pending, read_index, read_parsed
-from pipelines.workspace import Workspace
+from papertrail.pipelines.records import Capture
+from papertrail.pipelines.sources.arxiv import bulk, snapshot
+from papertrail.pipelines.stages import landing
+from papertrail.pipelines.stages.landing import land_files, read_blob, read_manifest
+from papertrail.pipelines.stages.parse import parse_pending, read_index, read_parsed
+from papertrail.pipelines.workspace import Workspace
 
 SAMPLE = "arxiv_kaggle_snapshot/arxiv-metadata-oai-snapshot.first200.jsonl"
 WHEN = datetime(2025, 3, 1, tzinfo=timezone.utc)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.config import HostLimit, load_config
-from pipelines.errors import ConfigError
-from pipelines.http import Fetcher
+from papertrail.pipelines.config import HostLimit, load_config
+from papertrail.pipelines.errors import ConfigError
+from papertrail.pipelines.http import Fetcher
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "papertrail.example.yaml"

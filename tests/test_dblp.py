@@ -11,12 +11,12 @@ import polars as pl
 import pytest
 from werkzeug import Response
 
-from pipelines.config import HostLimit, load_config
-from pipelines.sources import dblp, registry
-from pipelines.sources.dblp.live import person_pid
-from pipelines.stages.fetch import fetch_config, read_fetch_log
-from pipelines.stages.parse import parse_pending, read_parsed
-from pipelines.workspace import Workspace
+from papertrail.pipelines.config import HostLimit, load_config
+from papertrail.pipelines.sources import dblp, registry
+from papertrail.pipelines.sources.dblp.live import person_pid
+from papertrail.pipelines.stages.fetch import fetch_config, read_fetch_log
+from papertrail.pipelines.stages.parse import parse_pending, read_parsed
+from papertrail.pipelines.workspace import Workspace
 
 
 @pytest.fixture
@@ -178,7 +178,7 @@ def test_search_json(folder, load_capture):
 
 
 def test_search_json_single_author_is_an_object(load_capture):
-    from pipelines.records import Capture
+    from papertrail.pipelines.records import Capture
     from tests.conftest import CAPTURED_AT
     text = ('{"result":{"query":"x","hits":{"@total":"1","@sent":"1","hit":{"info":{"authors":'
             '{"author":{"@pid":"1/2","text":"Solo Author 0002"}},"title":"Alone.","year":"2020",'
@@ -261,7 +261,7 @@ def test_every_dblp_sample_is_read(folder, load_capture):
 
 
 def test_disambiguation_page_claims_no_owner(load_capture):
-    from pipelines.records import Capture
+    from papertrail.pipelines.records import Capture
     from tests.conftest import CAPTURED_AT
     xml = ('<?xml version="1.0"?>\n<dblpperson name="Bo An" pid="42/6178" n="1">\n'
            '<person key="homepages/42/6178" mdate="2020-01-01" publtype="disambiguation">'

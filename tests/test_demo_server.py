@@ -10,17 +10,17 @@ from datetime import date, datetime, timezone
 import polars as pl
 import pytest
 
-from pipelines.demo.live import land_demo
-from pipelines.demo.server import DemoServer, DemoSite
-from pipelines.records import Capture
-from pipelines.sources.registry import parse_capture
-from pipelines.stages.fetch import export_landed, read_fetch_log
-from pipelines.stages.landing import read_manifest
-from pipelines.stages.parse import parse_pending
-from pipelines.stages.publish import publish_run
-from pipelines.stages.resolve import resolve_all
-from pipelines.stages.validate import validate_staged
-from pipelines.workspace import Workspace
+from papertrail.pipelines.demo.live import land_demo
+from papertrail.pipelines.demo.server import DemoServer, DemoSite
+from papertrail.pipelines.records import Capture
+from papertrail.pipelines.sources.registry import parse_capture
+from papertrail.pipelines.stages.fetch import export_landed, read_fetch_log
+from papertrail.pipelines.stages.landing import read_manifest
+from papertrail.pipelines.stages.parse import parse_pending
+from papertrail.pipelines.stages.publish import publish_run
+from papertrail.pipelines.stages.resolve import resolve_all
+from papertrail.pipelines.stages.validate import validate_staged
+from papertrail.pipelines.workspace import Workspace
 
 from .helpers import fingerprint, rows, run_cli, scalar
 
@@ -143,7 +143,7 @@ def test_papertrail_run_demo_over_http_then_captures_of_its_landed_responses(tmp
 
 
 def test_demo_config_is_a_valid_papertrail_yaml_pointing_at_the_server(tmp_path):
-    from pipelines.config import load_config
+    from papertrail.pipelines.config import load_config
 
     with DemoServer(port=None) as srv:
         path = tmp_path / "papertrail.yaml"

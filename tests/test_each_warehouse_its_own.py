@@ -7,9 +7,9 @@ import shutil
 
 from dagster import DagsterInstance, RunsFilter, asset, materialize
 
-from assets.resources import PapertrailResource
-from pipelines.outcome import WAREHOUSE_TAG
-from pipelines.workspace import Workspace
+from papertrail.assets.resources import PapertrailResource
+from papertrail.pipelines.outcome import WAREHOUSE_TAG
+from papertrail.pipelines.workspace import Workspace
 from tests.helpers import REPO, run_cli
 
 PAGES = REPO / "tests" / "fixtures" / "pages"

@@ -108,14 +108,14 @@ def test_a_protected_warehouse_file_is_one_line_and_kept(tmp_path):
 
 FULL_DISK = """
 import errno, os, sys
-import pipelines.io as io
+import papertrail.pipelines.io as io
 
 def full(path):
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
 io.write_parquet = lambda frame, path: full(path)
 io.atomic_write_bytes = lambda path, data: full(path)
-from pipelines.cli import main
+from papertrail.pipelines.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 
@@ -139,7 +139,7 @@ def _files_of_8_kb_at_most():
 def test_a_file_size_limit_is_one_line(tmp_path):
     env = {**os.environ, "PAPERTRAIL_EPHEMERAL_DAGSTER": "1"}
     env.pop("PAPERTRAIL_DB", None)
-    out = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--captures",
+    out = subprocess.run([sys.executable, "-m", "papertrail.pipelines.cli", "run", "--captures",
                           str(captures(tmp_path, "catalyzex_page.txt")), "--db", str(tmp_path / "w.duckdb")],
                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240,
                          preexec_fn=_files_of_8_kb_at_most)

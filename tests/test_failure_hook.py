@@ -7,12 +7,12 @@ from pathlib import Path
 from dagster import (AssetCheckResult, AssetCheckSpec, DagsterInstance, Definitions, MaterializeResult,
                      asset, build_run_status_sensor_context, define_asset_job)
 
-from assets.hooks import HOOKS, first_line, record_failure
-from assets.resources import PapertrailResource
-from assets.sensors import record_failed_run
-from pipelines.definitions import defs
-from pipelines.stages.runlog import read_runs
-from pipelines.workspace import Workspace
+from papertrail.assets.hooks import HOOKS, first_line, record_failure
+from papertrail.assets.resources import PapertrailResource
+from papertrail.assets.sensors import record_failed_run
+from papertrail.pipelines.definitions import defs
+from papertrail.pipelines.stages.runlog import read_runs
+from papertrail.pipelines.workspace import Workspace
 
 from .helpers import rows
 

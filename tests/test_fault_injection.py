@@ -18,11 +18,11 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from pipelines.config import HostLimit
-from pipelines.demo.corpus import write_demo_captures
-from pipelines.http import Fetcher
-from pipelines.records import Capture
-from pipelines.sources.registry import parse_capture
+from papertrail.pipelines.config import HostLimit
+from papertrail.pipelines.demo.corpus import write_demo_captures
+from papertrail.pipelines.http import Fetcher
+from papertrail.pipelines.records import Capture
+from papertrail.pipelines.sources.registry import parse_capture
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WHEN = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from pipelines.config import load_config
-from pipelines.demo.server import DemoSite
-from pipelines.sources.catalyzex.render import render_html
-from pipelines.stages.fetch import fetch_config, read_fetch_log
-from pipelines.stages.landing import read_land_rejects
-from pipelines.stages.parse import parse_pending
-from pipelines.workspace import Workspace
+from papertrail.pipelines.config import load_config
+from papertrail.pipelines.demo.server import DemoSite
+from papertrail.pipelines.sources.catalyzex.render import render_html
+from papertrail.pipelines.stages.fetch import fetch_config, read_fetch_log
+from papertrail.pipelines.stages.landing import read_land_rejects
+from papertrail.pipelines.stages.parse import parse_pending
+from papertrail.pipelines.workspace import Workspace
 
 SITE = DemoSite()
 AMARA = SITE.tracked[0]

@@ -10,18 +10,18 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from pipelines.config import load_config
-from pipelines.demo import api_shapes as api
-from pipelines.demo.corpus import openalex_list, openalex_work
-from pipelines.demo.server import DemoSite
-from pipelines.sources.catalyzex.render import render_html
-from pipelines.stages.fetch import fetch_config, read_fetch_log
-from pipelines.stages.landing import read_land_rejects, read_manifest
-from pipelines.stages.parse import parse_pending
-from pipelines.stages.publish import publish_run
-from pipelines.stages.resolve import resolve_all
-from pipelines.stages.validate import validate_staged
-from pipelines.workspace import Workspace
+from papertrail.pipelines.config import load_config
+from papertrail.pipelines.demo import api_shapes as api
+from papertrail.pipelines.demo.corpus import openalex_list, openalex_work
+from papertrail.pipelines.demo.server import DemoSite
+from papertrail.pipelines.sources.catalyzex.render import render_html
+from papertrail.pipelines.stages.fetch import fetch_config, read_fetch_log
+from papertrail.pipelines.stages.landing import read_land_rejects, read_manifest
+from papertrail.pipelines.stages.parse import parse_pending
+from papertrail.pipelines.stages.publish import publish_run
+from papertrail.pipelines.stages.resolve import resolve_all
+from papertrail.pipelines.stages.validate import validate_staged
+from papertrail.pipelines.workspace import Workspace
 
 from .helpers import rows, run_cli
 

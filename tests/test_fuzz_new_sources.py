@@ -9,14 +9,14 @@ from functools import lru_cache
 import pytest
 from hypothesis import given, strategies as st
 
-from pipelines.errors import ParseError
-from pipelines.sources.registry import parse_capture
+from papertrail.pipelines.errors import ParseError
+from papertrail.pipelines.sources.registry import parse_capture
 from tests.conftest import SHARED
 from tests.test_fuzz_parsers import MARKUP, SEED_CAP, capture
 
-MODULES = ("pipelines.sources.google_scholar_profile", "pipelines.sources.acl_anthology",
-           "pipelines.sources.dblp", "pipelines.sources.orcid", "pipelines.sources.cassette",
-           "pipelines.sources.html_page")
+MODULES = ("papertrail.pipelines.sources.google_scholar_profile", "papertrail.pipelines.sources.acl_anthology",
+           "papertrail.pipelines.sources.dblp", "papertrail.pipelines.sources.orcid", "papertrail.pipelines.sources.cassette",
+           "papertrail.pipelines.sources.html_page")
 FOLDERS = ("author_pages", "dblp", "orcid")
 
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from pipelines.errors import ParseError
-from pipelines.normalize import dates, ids, names, text, topics
-from pipelines.records import Capture
-from pipelines.sources.registry import PARSER_MODULES, parse_capture
+from papertrail.pipelines.errors import ParseError
+from papertrail.pipelines.normalize import dates, ids, names, text, topics
+from papertrail.pipelines.records import Capture
+from papertrail.pipelines.sources.registry import PARSER_MODULES, parse_capture
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WHEN = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
@@ -35,7 +35,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 @lru_cache(maxsize=1)
 def seed_documents() -> tuple[bytes, ...]:
     docs = [p.read_bytes() for p in sorted(FIXTURES.rglob("*")) if p.is_file()]
-    from pipelines.demo.corpus import write_demo_captures
+    from papertrail.pipelines.demo.corpus import write_demo_captures
     import tempfile
     with tempfile.TemporaryDirectory() as tmp:
         root = write_demo_captures(Path(tmp))

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.errors import ParseError
-from pipelines.sources import crossref, google_scholar, openalex, semanticscholar
+from papertrail.pipelines.errors import ParseError
+from papertrail.pipelines.sources import crossref, google_scholar, openalex, semanticscholar
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "apis"
 

@@ -14,11 +14,11 @@ from dagster import DagsterInstance, DagsterRunStatus
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from pipelines.demo.server import DemoSite
-from pipelines.runner import WAREHOUSE_TAG, run_pipeline
-from pipelines.outcome import STATUS_TAG
-from pipelines.sources.catalyzex.render import render_html
-from pipelines.workspace import Workspace
+from papertrail.pipelines.demo.server import DemoSite
+from papertrail.pipelines.runner import WAREHOUSE_TAG, run_pipeline
+from papertrail.pipelines.outcome import STATUS_TAG
+from papertrail.pipelines.sources.catalyzex.render import render_html
+from papertrail.pipelines.workspace import Workspace
 from tests.helpers import copy_with_mtime, rows, run_cli, scalar
 from tests.test_bad_inputs import SNAPSHOT_LINE, WHEN
 

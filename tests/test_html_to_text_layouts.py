@@ -14,21 +14,21 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.demo.corpus import PAGE_DAY, demo_profiles
-from pipelines.demo.model import DemoPaper, DemoProfile
-from pipelines.errors import ParseError
-from pipelines.records import Capture
-from pipelines.sources import (abstract_list, aitopics, catalyzex, html_page, html_text, registry,
+from papertrail.pipelines.demo.corpus import PAGE_DAY, demo_profiles
+from papertrail.pipelines.demo.model import DemoPaper, DemoProfile
+from papertrail.pipelines.errors import ParseError
+from papertrail.pipelines.records import Capture
+from papertrail.pipelines.sources import (abstract_list, aitopics, catalyzex, html_page, html_text, registry,
                                scored_profile)
-from pipelines.sources.aitopics import render as at_render
-from pipelines.sources.catalyzex import render as cx_render
-from pipelines.sources.scored_profile import render as sp_render
+from papertrail.pipelines.sources.aitopics import render as at_render
+from papertrail.pipelines.sources.catalyzex import render as cx_render
+from papertrail.pipelines.sources.scored_profile import render as sp_render
 from tests.conftest import CAPTURED_AT
 
 LAYOUTS = {m.NAME: m for m in (catalyzex, aitopics, scored_profile, abstract_list)}
 RENDER_TEXT = {"catalyzex": cx_render.render_text, "aitopics": at_render.render_text,
                "scored_profile": sp_render.render_text,
-               "abstract_list": __import__("pipelines.sources.abstract_list.render",
+               "abstract_list": __import__("papertrail.pipelines.sources.abstract_list.render",
                                            fromlist=["render_text"]).render_text}
 WHEN = CAPTURED_AT.replace(year=PAGE_DAY.year, month=PAGE_DAY.month, day=PAGE_DAY.day)
 

@@ -13,9 +13,9 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from pipelines.config import HostLimit
-from pipelines.http import Fetcher, Request, fetch_log_row
-from pipelines.http.guard import parse_retry_after
+from papertrail.pipelines.config import HostLimit
+from papertrail.pipelines.http import Fetcher, Request, fetch_log_row
+from papertrail.pipelines.http.guard import parse_retry_after
 
 FAST = HostLimit(1000, 8)
 

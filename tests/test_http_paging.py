@@ -9,8 +9,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from pipelines.config import HostLimit, parse_config
-from pipelines.http import (ArxivQueryPlan, AuthorPagePlan, CrossrefWorksPlan, FetchResult, Fetcher,
+from papertrail.pipelines.config import HostLimit, parse_config
+from papertrail.pipelines.http import (ArxivQueryPlan, AuthorPagePlan, CrossrefWorksPlan, FetchResult, Fetcher,
                             OpenAlexWorksPlan, S2AuthorPapersPlan, S2PaperBatchPlan, fetch_all,
                             plans_for_config)
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.demo.model import DemoPaper, DemoProfile
-from pipelines.errors import TruncatedCapture
-from pipelines.records import Capture
-from pipelines.sources import abstract_list, registry
-from pipelines.sources.abstract_list import render, settings
+from papertrail.pipelines.demo.model import DemoPaper, DemoProfile
+from papertrail.pipelines.errors import TruncatedCapture
+from papertrail.pipelines.records import Capture
+from papertrail.pipelines.sources import abstract_list, registry
+from papertrail.pipelines.sources.abstract_list import render, settings
 from tests.conftest import CAPTURED_AT, FIXTURES
 
 PAGES = FIXTURES / "pages"

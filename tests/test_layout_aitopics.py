@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.demo.model import DemoPaper, DemoProfile
-from pipelines.errors import TruncatedCapture
-from pipelines.normalize.names import display_name
-from pipelines.records import Capture
-from pipelines.sources import aitopics, registry
-from pipelines.sources.aitopics import render, settings
+from papertrail.pipelines.demo.model import DemoPaper, DemoProfile
+from papertrail.pipelines.errors import TruncatedCapture
+from papertrail.pipelines.normalize.names import display_name
+from papertrail.pipelines.records import Capture
+from papertrail.pipelines.sources import aitopics, registry
+from papertrail.pipelines.sources.aitopics import render, settings
 from tests.conftest import CAPTURED_AT, FIXTURES
 
 PAGES = FIXTURES / "pages"

@@ -10,11 +10,11 @@ import importlib
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from pipelines.normalize import text
-from pipelines.records import Capture
-from pipelines.sources import (abstract_list, aitopics, base, catalyzex, pages, registry,
+from papertrail.pipelines.normalize import text
+from papertrail.pipelines.records import Capture
+from papertrail.pipelines.sources import (abstract_list, aitopics, base, catalyzex, pages, registry,
                                scored_profile)
-from pipelines.sources.catalyzex import htmlform as cx_html
+from papertrail.pipelines.sources.catalyzex import htmlform as cx_html
 from tests.conftest import CAPTURED_AT, FIXTURES
 
 PAGES = FIXTURES / "pages"

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.demo.model import DemoPaper, DemoProfile
-from pipelines.errors import TruncatedCapture
-from pipelines.records import Capture
-from pipelines.sources import registry, scored_profile
-from pipelines.sources.scored_profile import render, settings
+from papertrail.pipelines.demo.model import DemoPaper, DemoProfile
+from papertrail.pipelines.errors import TruncatedCapture
+from papertrail.pipelines.records import Capture
+from papertrail.pipelines.sources import registry, scored_profile
+from papertrail.pipelines.sources.scored_profile import render, settings
 from tests.conftest import CAPTURED_AT, FIXTURES
 
 PAGES = FIXTURES / "pages"

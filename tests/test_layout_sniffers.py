@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipelines.errors import ParseError
-from pipelines.records import Capture
-from pipelines.sources import abstract_list, aitopics, catalyzex, scored_profile
-from pipelines.sources.base import HEAD_CHARS, decode
+from papertrail.pipelines.errors import ParseError
+from papertrail.pipelines.records import Capture
+from papertrail.pipelines.sources import abstract_list, aitopics, catalyzex, scored_profile
+from papertrail.pipelines.sources.base import HEAD_CHARS, decode
 from tests.conftest import CAPTURED_AT
 
 LAYOUTS = (abstract_list, aitopics, catalyzex, scored_profile)

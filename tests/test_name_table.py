@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from pipelines.normalize.names import (display_name, is_initials_form, name_key, name_parts,
+from papertrail.pipelines.normalize.names import (display_name, is_initials_form, name_key, name_parts,
                                        name_table)
 
 

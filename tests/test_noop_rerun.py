@@ -5,14 +5,14 @@ import shutil
 
 import pytest
 
-from pipelines.stages import publish as publish_stage
-from pipelines.stages.landing import land_files
-from pipelines.stages.parse import parse_pending
-from pipelines.stages.publish import check_unchanged, is_unchanged, publish_run, record_unchanged_run
-from pipelines.stages.resolve import resolve_all
-from pipelines.stages.runlog import read_runs, update_state
-from pipelines.stages.validate import validate_staged
-from pipelines.workspace import Workspace
+from papertrail.pipelines.stages import publish as publish_stage
+from papertrail.pipelines.stages.landing import land_files
+from papertrail.pipelines.stages.parse import parse_pending
+from papertrail.pipelines.stages.publish import check_unchanged, is_unchanged, publish_run, record_unchanged_run
+from papertrail.pipelines.stages.resolve import resolve_all
+from papertrail.pipelines.stages.runlog import read_runs, update_state
+from papertrail.pipelines.stages.validate import validate_staged
+from papertrail.pipelines.workspace import Workspace
 from tests.helpers import rows
 
 SAMPLE = "arxiv_kaggle_snapshot/arxiv-metadata-oai-snapshot.first200.jsonl"

@@ -14,20 +14,20 @@ import yaml
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from pipelines.config import Config, load_config, parse_config
-from pipelines.demo.server import (DEMO_KEY, DEMO_KEY_ENV, OAI_DELETED, DemoServer, DemoSite,
+from papertrail.pipelines.config import Config, load_config, parse_config
+from papertrail.pipelines.demo.server import (DEMO_KEY, DEMO_KEY_ENV, OAI_DELETED, DemoServer, DemoSite,
                                    _oai_token, demo_config_yaml)
-from pipelines.errors import ConfigError
-from pipelines.http.oai import oai_page_info
-from pipelines.records import Capture
-from pipelines.sources.arxiv import helpers as h
-from pipelines.sources.arxiv import oai
-from pipelines.sources.arxiv.harvest import (OaiHarvestError, harvest, read_harvest_state,
+from papertrail.pipelines.errors import ConfigError
+from papertrail.pipelines.http.oai import oai_page_info
+from papertrail.pipelines.records import Capture
+from papertrail.pipelines.sources.arxiv import helpers as h
+from papertrail.pipelines.sources.arxiv import oai
+from papertrail.pipelines.sources.arxiv.harvest import (OaiHarvestError, harvest, read_harvest_state,
                                              state_path)
-from pipelines.stages.fetch import read_fetch_log
-from pipelines.stages.landing import read_land_rejects, read_manifest
-from pipelines.stages.parse import parse_pending, read_parsed
-from pipelines.workspace import Workspace
+from papertrail.pipelines.stages.fetch import read_fetch_log
+from papertrail.pipelines.stages.landing import read_land_rejects, read_manifest
+from papertrail.pipelines.stages.parse import parse_pending, read_parsed
+from papertrail.pipelines.workspace import Workspace
 
 from .helpers import rows, run_cli
 

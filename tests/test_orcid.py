@@ -9,12 +9,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.config import load_config
-from pipelines.sources import cassette, orcid, registry
-from pipelines.sources.orcid.live import orcid_id
-from pipelines.stages.fetch import fetch_config, read_fetch_log
-from pipelines.stages.parse import parse_pending, read_parsed
-from pipelines.workspace import Workspace
+from papertrail.pipelines.config import load_config
+from papertrail.pipelines.sources import cassette, orcid, registry
+from papertrail.pipelines.sources.orcid.live import orcid_id
+from papertrail.pipelines.stages.fetch import fetch_config, read_fetch_log
+from papertrail.pipelines.stages.parse import parse_pending, read_parsed
+from papertrail.pipelines.workspace import Workspace
 
 RECORDED = datetime(2020, 2, 5, 22, 22, 35, tzinfo=timezone.utc)
 
@@ -273,7 +273,7 @@ authors:
 
 
 def test_other_orcid_shapes_are_named_not_misread():
-    from pipelines.records import Capture
+    from papertrail.pipelines.records import Capture
     from tests.conftest import CAPTURED_AT
     record = ('{"orcid-identifier": {"path": "0000-0002-1825-0097"}, "activities-summary": '
               '{"works": {"group": [{"work-summary": [{"put-code": 1}]}]}}, "person": {}}')

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.demo.corpus import write_demo_captures
-from pipelines.records import SCHEMAS
-from pipelines.stages import parse
-from pipelines.stages.landing import land_files
-from pipelines.stages.parse import parse_pending, read_parsed, table_files
-from pipelines.workspace import Workspace
+from papertrail.pipelines.demo.corpus import write_demo_captures
+from papertrail.pipelines.records import SCHEMAS
+from papertrail.pipelines.stages import parse
+from papertrail.pipelines.stages.landing import land_files
+from papertrail.pipelines.stages.parse import parse_pending, read_parsed, table_files
+from papertrail.pipelines.workspace import Workspace
 
 
 def _parsed(tmp_path, name: str, flush_records: int, monkeypatch) -> tuple[Workspace, dict]:

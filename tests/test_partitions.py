@@ -17,17 +17,17 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from dagster._core.definitions.automation_tick_evaluation_context import \
     build_run_requests_with_backfill_policies
 
-from assets.partitions import (AUTHOR_PARTITIONS, author_captures, citation_weeks, for_authors,
+from papertrail.assets.partitions import (AUTHOR_PARTITIONS, author_captures, citation_weeks, for_authors,
                                week_snapshots, weeks_path)
-from assets.resources import PapertrailResource
-from assets.sensors import author_partition_requests, tracked_authors
-from pipelines.config import load_config
-from pipelines.demo.server import DEMO_KEY, DEMO_KEY_ENV, DemoServer
-from pipelines.definitions import defs
-from pipelines.errors import ConfigError
-from pipelines.stages.fetch import read_fetch_log
-from pipelines.stages.landing import read_manifest
-from pipelines.workspace import Workspace
+from papertrail.assets.resources import PapertrailResource
+from papertrail.assets.sensors import author_partition_requests, tracked_authors
+from papertrail.pipelines.config import load_config
+from papertrail.pipelines.demo.server import DEMO_KEY, DEMO_KEY_ENV, DemoServer
+from papertrail.pipelines.definitions import defs
+from papertrail.pipelines.errors import ConfigError
+from papertrail.pipelines.stages.fetch import read_fetch_log
+from papertrail.pipelines.stages.landing import read_manifest
+from papertrail.pipelines.workspace import Workspace
 
 
 def plan_backfill(instance, asset, keys):

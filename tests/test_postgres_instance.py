@@ -70,12 +70,12 @@ def postgres():
 
 
 def fetch_job():
-    from pipelines.definitions import defs
+    from papertrail.pipelines.definitions import defs
     return defs.resolve_job_def("fetch_sources")
 
 
 def refresh_job():
-    from pipelines.definitions import defs
+    from papertrail.pipelines.definitions import defs
     return defs.resolve_job_def("refresh")
 
 

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from pipelines import progress
+from papertrail.pipelines import progress
 from tests.helpers import REPO, run_cli
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -26,7 +26,7 @@ def run_on_a_terminal(args: list[str], cwd: Path, env: dict | None = None, timeo
     leader, follower = pty.openpty()
     full_env = {**os.environ, "PAPERTRAIL_EPHEMERAL_DAGSTER": "1", "COLUMNS": "120", **(env or {})}
     full_env.pop("PAPERTRAIL_DB", None)
-    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", *args], cwd=cwd, env=full_env,
+    proc = subprocess.Popen([sys.executable, "-m", "papertrail.pipelines.cli", *args], cwd=cwd, env=full_env,
                             stdin=subprocess.DEVNULL, stdout=follower, stderr=follower, close_fds=True)
     os.close(follower)
     chunks, deadline = [], time.monotonic() + timeout

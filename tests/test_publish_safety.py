@@ -22,11 +22,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.demo.corpus import write_demo_captures
-from pipelines.errors import WarehouseError
-from pipelines.warehouse import publish as publish_module
-from pipelines.warehouse.publish import PAUSE_ENV, publish
-from pipelines.workspace import Workspace
+from papertrail.pipelines.demo.corpus import write_demo_captures
+from papertrail.pipelines.errors import WarehouseError
+from papertrail.pipelines.warehouse import publish as publish_module
+from papertrail.pipelines.warehouse.publish import PAUSE_ENV, publish
+from papertrail.pipelines.workspace import Workspace
 from tests.helpers import PAPERTRAIL, REPO, fingerprint, rows, run_cli
 from tests.test_views import dataset, publish_dataset, runs_frame, stage
 

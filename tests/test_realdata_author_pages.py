@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from pipelines.records import Capture
-from pipelines.sources import (acl_anthology, google_scholar, google_scholar_profile, html_page,
+from papertrail.pipelines.records import Capture
+from papertrail.pipelines.sources import (acl_anthology, google_scholar, google_scholar_profile, html_page,
                                registry)
 
 from .helpers import copy_with_mtime, rows, run_cli

@@ -7,11 +7,11 @@ import logging
 
 from werkzeug import Response
 
-from pipelines.config import load_config
-from pipelines.http import Fetcher
-from pipelines.http.result import RedactingFilter, Redactor
-from pipelines.stages.fetch import fetch_config
-from pipelines.workspace import Workspace
+from papertrail.pipelines.config import load_config
+from papertrail.pipelines.http import Fetcher
+from papertrail.pipelines.http.result import RedactingFilter, Redactor
+from papertrail.pipelines.stages.fetch import fetch_config
+from papertrail.pipelines.workspace import Workspace
 
 KEY = "ptk-SECRET-93c1d5e7a9b2"
 

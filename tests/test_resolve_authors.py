@@ -6,9 +6,9 @@ from datetime import date
 
 import polars as pl
 
-from pipelines.records import SCHEMAS, table_of
-from pipelines.resolve.authors import resolve_authors
-from pipelines.resolve.papers import CROSSWALK_SCHEMA, resolve_papers
+from papertrail.pipelines.records import SCHEMAS, table_of
+from papertrail.pipelines.resolve.authors import resolve_authors
+from papertrail.pipelines.resolve.papers import CROSSWALK_SCHEMA, resolve_papers
 
 
 _WORDS = ("graph", "spectral", "kernel", "protein", "lattice", "quantum", "sparse", "robust", "causal", "topic",

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.resolve.keys import components, dense_codes
+from papertrail.pipelines.resolve.keys import components, dense_codes
 
 
 def test_components_label_each_record_with_the_smallest_index_of_its_chain():

@@ -7,10 +7,10 @@ import polars as pl
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pipelines.records import SCHEMAS, table_of
-from pipelines.resolve.keys import folded
-from pipelines.resolve.papers import CROSSWALK_SCHEMA, abstract_keys, resolve_papers, with_record_keys
-from pipelines.resolve.settings import ABSTRACT_BLOCK_WORDS, ABSTRACT_KEY_CHARS, ABSTRACT_MIN_CHARS
+from papertrail.pipelines.records import SCHEMAS, table_of
+from papertrail.pipelines.resolve.keys import folded
+from papertrail.pipelines.resolve.papers import CROSSWALK_SCHEMA, abstract_keys, resolve_papers, with_record_keys
+from papertrail.pipelines.resolve.settings import ABSTRACT_BLOCK_WORDS, ABSTRACT_KEY_CHARS, ABSTRACT_MIN_CHARS
 
 ABSTRACT = ("We study the long run behaviour of adaptive optimisers on large language models and show "
             "that a simple warm restart schedule removes the divergence seen late in training, with "

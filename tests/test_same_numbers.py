@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pipelines.warehouse.fingerprint import analytics_fingerprints
+from papertrail.pipelines.warehouse.fingerprint import analytics_fingerprints
 from tests.helpers import rows, run_cli
 from tests.test_views import T1, T2, dataset, publish_dataset
 

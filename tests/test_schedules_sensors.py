@@ -10,14 +10,14 @@ from dagster import (AssetKey, BackfillPolicy, DagsterInstance, SkipReason, buil
                      build_schedule_context, build_sensor_context)
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from assets.partitions import pool_for, source_captures
-from assets.resources import PapertrailResource
-from assets.schedules import daily_author_refresh, weekly_citation_snapshot, weekly_citation_summary
-from assets.sensors import new_captures_sensor, record_failed_run
-from pipelines.definitions import defs
-from pipelines.stages.landing import read_land_rejects, read_manifest
-from pipelines.stages.runlog import read_runs
-from pipelines.workspace import Workspace
+from papertrail.assets.partitions import pool_for, source_captures
+from papertrail.assets.resources import PapertrailResource
+from papertrail.assets.schedules import daily_author_refresh, weekly_citation_snapshot, weekly_citation_summary
+from papertrail.assets.sensors import new_captures_sensor, record_failed_run
+from papertrail.pipelines.definitions import defs
+from papertrail.pipelines.stages.landing import read_land_rejects, read_manifest
+from papertrail.pipelines.stages.runlog import read_runs
+from papertrail.pipelines.workspace import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WHEN = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)  # a Monday

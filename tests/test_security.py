@@ -10,11 +10,11 @@ import pytest
 from dagster import DagsterInstance
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from assets.resources import PapertrailResource
-from pipelines.errors import ParseError
-from pipelines.http import Fetcher, arxiv_page_info
-from pipelines.records import Capture
-from pipelines.sources.arxiv import atom, oai
+from papertrail.assets.resources import PapertrailResource
+from papertrail.pipelines.errors import ParseError
+from papertrail.pipelines.http import Fetcher, arxiv_page_info
+from papertrail.pipelines.records import Capture
+from papertrail.pipelines.sources.arxiv import atom, oai
 
 from .helpers import rows, run_cli
 
@@ -140,7 +140,7 @@ def test_api_keys_never_reach_logs_run_metadata_landing_or_warehouse(tmp_path, h
     caplog.set_level("DEBUG")
     db = tmp_path / "wh.duckdb"
     resource = PapertrailResource(db_path=str(db), config_path=str(config))
-    from pipelines.definitions import defs
+    from papertrail.pipelines.definitions import defs
     instance = DagsterInstance.get()
     fetched = defs.resolve_job_def("fetch_sources").execute_in_process(
         instance=instance, resources={"papertrail": resource},

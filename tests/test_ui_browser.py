@@ -20,7 +20,7 @@ from .helpers import run_cli
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 CHROMIUM = "/usr/bin/chromium"
-LOCATION = "pipelines.definitions"   # the code location `papertrail ui` loads
+LOCATION = "papertrail.pipelines.definitions"   # the code location `papertrail ui` loads
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 
@@ -60,7 +60,7 @@ def ui(tmp_path):
         assert run.returncode == 0, run.stderr
     port = free_port()
     log = open(tmp_path / "ui.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "ui", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "papertrail.pipelines.cli", "ui", "--port", str(port)],
                             env={**os.environ, **env, "PAPERTRAIL_DB": str(tmp_path / "wh.duckdb")},
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"

@@ -16,9 +16,9 @@ from typing import Any, Callable
 import polars as pl
 import pytest
 
-from pipelines.paths import expectations_dir
-from pipelines.validate import FAILED, ROW_INDEX, suite_tables, validate
-from pipelines.validate.report import expectation_columns
+from papertrail.pipelines.paths import expectations_dir
+from papertrail.pipelines.validate import FAILED, ROW_INDEX, suite_tables, validate
+from papertrail.pipelines.validate.report import expectation_columns
 
 NN, UNIQUE, COMPOUND = ("expect_column_values_to_not_be_null", "expect_column_values_to_be_unique",
                         "expect_compound_columns_to_be_unique")
@@ -279,7 +279,7 @@ def test_markdown_lists_failures_with_their_reasons():
 
 
 def test_importing_the_package_does_not_import_great_expectations():
-    code = ("import sys, pipelines.validate, pipelines.validate.prepare, pipelines.validate.report; "
+    code = ("import sys, papertrail.pipelines.validate, papertrail.pipelines.validate.prepare, papertrail.pipelines.validate.report; "
             "sys.exit('great_expectations' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 

@@ -16,16 +16,16 @@ import polars as pl
 import pytest
 from dagster import AssetKey, DagsterInstance
 
-from assets.warehouse import TABLE_KEYS
-from pipelines.definitions import defs
-from pipelines.errors import WarehouseError
-from pipelines.io import write_parquet
-from pipelines.stages import publish as publish_stage
-from pipelines.stages.publish import publish_run, staged_files
-from pipelines.stages.resolve import staging_path
-from pipelines.validate.receipt import (NotValidated, read_receipt, receipts_dir, require_passing,
+from papertrail.assets.warehouse import TABLE_KEYS
+from papertrail.pipelines.definitions import defs
+from papertrail.pipelines.errors import WarehouseError
+from papertrail.pipelines.io import write_parquet
+from papertrail.pipelines.stages import publish as publish_stage
+from papertrail.pipelines.stages.publish import publish_run, staged_files
+from papertrail.pipelines.stages.resolve import staging_path
+from papertrail.pipelines.validate.receipt import (NotValidated, read_receipt, receipts_dir, require_passing,
                                         staging_digest, write_receipt)
-from pipelines.workspace import Workspace
+from papertrail.pipelines.workspace import Workspace
 
 from .helpers import rows, scalar
 
@@ -55,7 +55,7 @@ def step_errors(result) -> list[str]:
     for event in result.get_step_failure_events():
         error = event.step_failure_data.error
         error = error.cause or error
-        out.append(error.message.strip().removeprefix(f"pipelines.errors.{error.cls_name}: "))
+        out.append(error.message.strip().removeprefix(f"papertrail.pipelines.errors.{error.cls_name}: "))
     return out
 
 

@@ -13,9 +13,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from pipelines.stages.runlog import RUNS_SCHEMA
-from pipelines.warehouse.publish import LOADED, publish, sql_statements
-from pipelines.workspace import Workspace
+from papertrail.pipelines.stages.runlog import RUNS_SCHEMA
+from papertrail.pipelines.warehouse.publish import LOADED, publish, sql_statements
+from papertrail.pipelines.workspace import Workspace
 from tests.helpers import rows
 
 T1 = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)

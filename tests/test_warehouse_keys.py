@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.errors import WarehouseError
-from pipelines.warehouse.publish import publish, sql_statements
-from pipelines.workspace import Workspace
+from papertrail.pipelines.errors import WarehouseError
+from papertrail.pipelines.warehouse.publish import publish, sql_statements
+from papertrail.pipelines.workspace import Workspace
 from tests.helpers import rows
 from tests.test_publish_safety import fingerprints, leftovers
 from tests.test_views import T1, dataset, publish_dataset, runs_frame, stage

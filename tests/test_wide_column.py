@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pipelines.resolve.columns import WideColumn
+from papertrail.pipelines.resolve.columns import WideColumn
 
 
 def _column(tmp_path) -> tuple[WideColumn, list]:

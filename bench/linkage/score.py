@@ -42,6 +42,18 @@ def export_code(rev: str) -> tuple[Path, str]:
     return target, sha
 
 
+def import_path(code: Path) -> tuple[str, str]:
+    """(PYTHONPATH, CLI module) that run an exported project: since setup.py ships the top-level
+    folders as `papertrail.*`, through a `papertrail` link to the export; before, `pipelines`."""
+    if not (code / "setup.py").exists():
+        return str(code), "pipelines.cli"
+    link = code.parent / f"{code.name}-import" / "papertrail"
+    if not link.is_symlink():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(code, target_is_directory=True)
+    return str(link.parent), "papertrail.pipelines.cli"
+
+
 def run_pipeline(captures: Path, work: Path, code: Path | None = None, timeout: int = 3600) -> dict:
     """A cold `papertrail run` over `captures` into `work/warehouse.duckdb` (work is emptied first).
     With `code`, the project at that directory runs (first on PYTHONPATH) instead of the checkout."""
@@ -53,8 +65,8 @@ def run_pipeline(captures: Path, work: Path, code: Path | None = None, timeout: 
     env.setdefault("POLARS_MAX_THREADS", "2")  # shared machines: two cores
     papertrail = [str(PAPERTRAIL)]
     if code is not None:
-        env["PYTHONPATH"] = str(code)
-        papertrail = [str(PYTHON), "-c", "import sys; from pipelines.cli import main; sys.exit(main())"]
+        env["PYTHONPATH"], module = import_path(code)
+        papertrail = [str(PYTHON), "-c", f"import sys; from {module} import main; sys.exit(main())"]
     cmd = ["/usr/bin/time", "-v", *papertrail, "run", "--captures", str(captures), "--db", str(db)]
     started = time.perf_counter()
     try:

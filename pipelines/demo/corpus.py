@@ -172,7 +172,7 @@ def write_demo_captures(folder: Path) -> Path:
 
     profiles = demo_profiles()
     for i, profile in enumerate(profiles):
-        render = importlib.import_module(f"pipelines.sources.{profile.layout}.render")
+        render = importlib.import_module(f"papertrail.pipelines.sources.{profile.layout}.render")
         as_html = i % 2 == 1
         body = render.render_html(profile, PAGE_DAY) if as_html else render.render_text(profile, PAGE_DAY)
         _write(folder / "pages" / f"{i:02d}_{profile.layout}.{'html' if as_html else 'txt'}", body, PAGE_DAY)

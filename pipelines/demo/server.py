@@ -108,7 +108,7 @@ class DemoSite:
         if not page.isdigit() or not 1 <= int(page) <= len(pages):
             return 404, "text/html", b"<html><body><h1>Not found</h1></body></html>"
         n = int(page)
-        render = importlib.import_module(f"pipelines.sources.{who.profile.layout}.render")
+        render = importlib.import_module(f"papertrail.pipelines.sources.{who.profile.layout}.render")
         html = render.render_html(replace(who.profile, papers=pages[n - 1]), self.today)
         return 200, "text/html; charset=utf-8", _pager(html, who.profile.layout,
                                                         n + 1 if n < len(pages) else None).encode()

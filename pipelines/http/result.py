@@ -129,9 +129,10 @@ _LOGGERS = ("httpx", "httpcore", "tenacity", "pipelines", "pipelines.http", "pip
 
 def redacted_loggers() -> list[str]:
     """The loggers a fetcher filters: the known ones and any other of the pipelines package (a
-    logger filter sees only the records logged on that very logger, not its children's)."""
+    logger filter sees only the records logged on that very logger, not its children's; ours are
+    named pipelines.*, a getLogger(__name__) would be papertrail.pipelines.*)."""
     ours = [name for name in logging.root.manager.loggerDict
-            if name == "pipelines" or name.startswith("pipelines.")]
+            if name in {"pipelines", "papertrail"} or name.startswith(("pipelines.", "papertrail."))]
     return list(dict.fromkeys([*_LOGGERS, *ours]))
 
 

@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("pipelines.http.validators")  # the redacting filter names it (http/result.py)
 
 FILENAME = "http_validators.json"
 

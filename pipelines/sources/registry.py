@@ -12,28 +12,28 @@ from .base import HEAD_CHARS, decode
 # Order matters: structured formats are recognised by their own markers before the loose text
 # layouts, whose sniffers look for phrases a JSON or XML document could also contain.
 PARSER_MODULES = (
-    "pipelines.sources.arxiv.atom",
-    "pipelines.sources.arxiv.oai",
-    "pipelines.sources.arxiv.abs",
-    "pipelines.sources.arxiv.snapshot",
-    "pipelines.sources.openalex",
-    "pipelines.sources.semanticscholar",
-    "pipelines.sources.crossref",
-    "pipelines.sources.cassette",
-    "pipelines.sources.dblp",
-    "pipelines.sources.orcid",
-    "pipelines.sources.google_scholar_profile",
-    "pipelines.sources.google_scholar",
-    "pipelines.sources.acl_anthology",
-    "pipelines.sources.catalyzex",
-    "pipelines.sources.aitopics",
-    "pipelines.sources.scored_profile",
-    "pipelines.sources.abstract_list",
+    "papertrail.pipelines.sources.arxiv.atom",
+    "papertrail.pipelines.sources.arxiv.oai",
+    "papertrail.pipelines.sources.arxiv.abs",
+    "papertrail.pipelines.sources.arxiv.snapshot",
+    "papertrail.pipelines.sources.openalex",
+    "papertrail.pipelines.sources.semanticscholar",
+    "papertrail.pipelines.sources.crossref",
+    "papertrail.pipelines.sources.cassette",
+    "papertrail.pipelines.sources.dblp",
+    "papertrail.pipelines.sources.orcid",
+    "papertrail.pipelines.sources.google_scholar_profile",
+    "papertrail.pipelines.sources.google_scholar",
+    "papertrail.pipelines.sources.acl_anthology",
+    "papertrail.pipelines.sources.catalyzex",
+    "papertrail.pipelines.sources.aitopics",
+    "papertrail.pipelines.sources.scored_profile",
+    "papertrail.pipelines.sources.abstract_list",
 )
 
 # Tried last, with the whole text: an HTML page no sniffer claimed by its head is rendered to text
 # for the author-page layouts, or told for what it is (sign-in, captcha, ...) by its <title>.
-FALLBACK_MODULE = "pipelines.sources.html_page"
+FALLBACK_MODULE = "papertrail.pipelines.sources.html_page"
 
 
 @lru_cache(maxsize=1)
