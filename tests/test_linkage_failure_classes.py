@@ -109,3 +109,15 @@ def test_a_page_gives_its_owner_the_papers_it_lists_even_under_a_bare_given_name
                            {**owner, "record_ref": "page2", "capture": "https://example.org/hana"}])
     assert ids["page1"] == ids["page2"] == ids["h1:1"] == ids["h2:1"]   # one URL, one owner
     assert ids["j1:1"] != ids["page1"]                                   # a bare name elsewhere joins nobody
+
+
+def test_templated_titles_with_boilerplate_abstracts_stay_two_papers_without_the_same_people():
+    opening = ("We study transformers for low-resource languages and show that a small amount of "
+               "parallel data is enough to match much larger models on four benchmarks. ")
+    out = resolve([
+        rec("t1", "Self-Supervised Transformers for Low-Resource Languages", [], abstract=opening + "Self-supervision."),
+        rec("t2", "Hierarchical Transformers for Low-Resource Languages", [], source="openalex",
+            abstract=opening + "Hierarchy."),
+        rec("t3", "Hierarchical transformers for low-resource languages", [], source="semanticscholar"),
+    ])
+    assert clusters(out) == {frozenset({"t1"}), frozenset({"t2", "t3"})}

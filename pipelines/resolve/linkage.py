@@ -34,6 +34,10 @@ class Comparison:
     levels: tuple[str, ...]
     m_prior: tuple[float, ...]
     u_prior: tuple[float, ...]
+    # The least u a level may have: random pairs of one field's papers rarely share a phrasing,
+    # yet its candidate pairs often do ("X Transformers for Low-Resource Languages"), so for
+    # near-agreement levels the random sample would call a chance resemblance near-proof.
+    u_floor: tuple[float, ...] | None = None
 
 
 @dataclass
@@ -85,6 +89,8 @@ def train(comparisons: tuple[Comparison, ...], random_gamma: pl.DataFrame, candi
         # Random pairs almost never agree strongly: the prior keeps those levels' u finite
         # (with 10^5 random pairs, strength 1,000 leaves the data in charge of common levels).
         u[comp.name] = _smoothed(counts, np.asarray(comp.u_prior, float), 1000.0)
+        if comp.u_floor is not None:
+            u[comp.name] = np.maximum(u[comp.name], np.asarray(comp.u_floor, float))
     m = {c.name: np.asarray(c.m_prior, float) / sum(c.m_prior) for c in comparisons}
     model = Model(comparisons, m, u)
     if candidate_gamma.height < min_pairs:

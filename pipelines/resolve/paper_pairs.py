@@ -26,12 +26,14 @@ COMPARISONS = (
     # contained: every word of the shorter title (3+ words) in the longer one, a subtitle added
     # or dropped ("Constructing the next 100 DBMSs: like the handyman or like the engineer?")
     Comparison("title", ("exact", "typo", "close", "contained", "similar", "differ"),
-               (0.84, 0.07, 0.04, 0.03, 0.015, 0.005), (1e-6, 1e-6, 2e-4, 5e-4, 2e-3, 0.997297)),
+               (0.84, 0.07, 0.04, 0.03, 0.015, 0.005), (1e-6, 1e-6, 2e-4, 5e-4, 2e-3, 0.997297),
+               u_floor=(0.0, 1e-6, 2e-4, 5e-4, 2e-3, 0.0)),
     Comparison("authors", ("all", "most", "some", "none"),
                (0.82, 0.10, 0.05, 0.03), (0.002, 0.005, 0.03, 0.963)),
     Comparison("year", ("same", "next", "apart"), (0.74, 0.22, 0.04), (0.07, 0.13, 0.80)),
     Comparison("venue", ("same", "differ"), (0.6, 0.4), (0.05, 0.95)),
-    Comparison("abstract", ("same", "similar", "differ"), (0.85, 0.10, 0.05), (1e-4, 1e-3, 0.9989)),
+    Comparison("abstract", ("same", "similar", "differ"), (0.85, 0.10, 0.05), (1e-4, 1e-3, 0.9989),
+               u_floor=(1e-4, 1e-3, 0.0)),
 )
 _VENUE_NOISE = {"the", "of", "on", "in", "and", "for", "international", "acm", "ieee", "proceedings", "proc",
                 "conference", "conf", "journal", "annual", "workshop", "symposium", "th", "st", "nd", "rd"}
@@ -200,7 +202,10 @@ def link_decisions(scored: pl.DataFrame) -> dict[str, pl.DataFrame]:
     apart_years = (pl.col("year") == 2).fill_null(False)
     disjoint = (pl.col("authors") == 3).fill_null(False)
     versions = (pl.col("versions") & (pl.col("title") <= 1)).fill_null(False)
-    accept = (pl.col("weight") >= PAPER_MATCH_WEIGHT) & ~apart_years & ~versions
+    # A title that is not near-identical (contained, similar) makes one paper only with the same
+    # people on both lists: templated titles and boilerplate abstracts alone never do.
+    same_people = (pl.col("title") <= 2) | (pl.col("authors") <= 1).fill_null(False)
+    accept = (pl.col("weight") >= PAPER_MATCH_WEIGHT) & ~apart_years & ~versions & same_people
     links = scored.filter(accept).select("a", "b", "weight", "why", "ctitle_a")
     apart = scored.filter(~accept & (apart_years | disjoint | versions)).select("a", "b")
     return {"links": links, "apart": apart, "versions": scored.filter(versions).select("a", "b", "weight")}
