@@ -18,6 +18,6 @@ def parsed_records(context: AssetExecutionContext, papertrail: PapertrailResourc
                  parsed=result.parsed)
     formats = "\n".join(f"| {name} | {n} |" for name, n in sorted(result.formats.items()))
     return MaterializeResult(metadata={
-        "captures_parsed": result.parsed, **{f"rows_{k}": v for k, v in result.counts.items()},
+        "captures_parsed": result.parsed, "parse_processes": result.workers, **{f"rows_{k}": v for k, v in result.counts.items()},
         "formats": MetadataValue.md("| format | captures |\n|---|---|\n" + formats) if formats else "none new",
     })

@@ -11,6 +11,7 @@ Snapshot JSON Lines take the bulk path: the blob is streamed in chunks of whole 
 from __future__ import annotations
 
 import hashlib
+import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -30,6 +31,11 @@ from ..workspace import Workspace
 from .landing import open_blob, read_blob, read_manifest
 
 FLUSH_RECORDS = 50_000
+SLICE_BYTES = 8 << 20     # captures parsed (and written) as one unit: ~80 author pages
+SLICE_CAPTURES = 256
+POOL_MIN_BYTES = 16 << 20  # less than this parses in ~0.3 s: not worth starting processes
+SNIFF_FIRST_BYTES = 4 << 20  # captures this big are checked for a snapshot before slicing
+WORKERS_ENV = "PAPERTRAIL_PARSE_WORKERS"
 CHUNK_BYTES = 48 << 20  # ~35k snapshot lines: a few hundred MB of frames at most
 _HEAD_BYTES = 64 << 10
 
@@ -45,6 +51,7 @@ class ParseResult:
     batch: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
     formats: dict[str, int] = field(default_factory=dict)
+    workers: int = 1  # processes that parsed captures (the pool's and this one)
 
 
 @lru_cache(maxsize=1)
@@ -100,8 +107,13 @@ def pending_captures(ws: Workspace, index: pl.DataFrame) -> list[Capture]:
 
 def _is_snapshot(ws: Workspace, row: dict) -> bool:
     with open_blob(ws, row["sha256"]) as stream:
-        head = stream.read(_HEAD_BYTES)
-    probe = Capture(capture=row["capture"], content=head, captured_at=row["captured_at"], sha256=row["sha256"])
+        return _snapshot_head(row, stream.read(_HEAD_BYTES))
+
+
+def _snapshot_head(row: dict, head: bytes) -> bool:
+    """Whether a capture starting with `head` (its first _HEAD_BYTES) is a snapshot for the bulk path."""
+    probe = Capture(capture=row["capture"], content=head[:_HEAD_BYTES], captured_at=row["captured_at"],
+                    sha256=row["sha256"])
     try:
         return detect(probe).NAME == bulk.NAME and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
     except Exception:  # empty, binary, unknown: the ordinary path says why
@@ -152,7 +164,137 @@ def _held(batch: ParsedBatch) -> int:
     return sum(len(getattr(batch, name)) for name in SCHEMAS)
 
 
-def parse_pending(ws: Workspace, chunk_bytes: int = CHUNK_BYTES) -> ParseResult:
+@dataclass
+class SliceResult:
+    """What one slice of captures gave: an index entry per capture (None for a snapshot, which
+    the bulk path parses afterwards), records written per table, captures per format."""
+    entries: list[dict | None]
+    counts: dict[str, int]
+    formats: dict[str, int]
+
+
+def parse_workers() -> int:
+    """Processes parsing captures side by side: PAPERTRAIL_PARSE_WORKERS, else the CPUs this
+    process may run on. 1 parses in this process only."""
+    configured = os.environ.get(WORKERS_ENV, "").strip()
+    if configured:
+        return max(1, int(configured))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _slices(rows: list[dict]) -> list[list[dict]]:
+    """Consecutive runs of pending captures, each up to SLICE_BYTES or SLICE_CAPTURES: the unit a
+    process parses and writes. Cut by the captures alone (not by the number of processes), so
+    every number of processes writes the same files."""
+    out, current, size = [], [], 0
+    for row in rows:
+        if current and (size + row["bytes"] > SLICE_BYTES or len(current) >= SLICE_CAPTURES):
+            out.append(current)
+            current, size = [], 0
+        current.append(row)
+        size += row["bytes"]
+    if current:
+        out.append(current)
+    return out
+
+
+def _parse_slice(db_path: Path, batch_id: str, number: int, rows: list[dict], version: str) -> SliceResult:
+    """Parses one slice's captures in order (snapshots are only recognised: the caller streams
+    them) and writes their records as `<batch>.pages<slice>-<part>.parquet`, a part every
+    FLUSH_RECORDS held records. Runs in a pool process or in the caller's; same files either way."""
+    ws = Workspace(db_path)
+    combined, parts = ParsedBatch(), 0
+    written = {name: 0 for name in SCHEMAS}
+    entries: list[dict | None] = []
+    formats: dict[str, int] = {}
+
+    def flush() -> None:
+        # Records leave Python objects for Parquet every FLUSH_RECORDS: thousands of pages would
+        # otherwise hold ~5 KB of dicts per record (3.3 GB at 10^4 pages) and slow every GC pass.
+        nonlocal combined, parts
+        for name, table in combined.to_arrow().items():
+            written[name] += table.num_rows
+            if table.num_rows or (parts == 0 and number == 0):
+                write_parquet(table, ws.parsed_dir / name / f"{batch_id}.pages{number:05d}-{parts:03d}.parquet")
+        combined, parts = ParsedBatch(), parts + 1
+
+    for row in rows:
+        content = read_blob(ws, row["sha256"])  # read once: the snapshot check looks at its head
+        if _snapshot_head(row, content):
+            entries.append(None)
+            continue
+        capture = Capture(capture=row["capture"], content=content, captured_at=row["captured_at"],
+                          sha256=row["sha256"])
+        try:
+            batch = parse_capture(capture)
+        except Exception as err:  # a parser bug must not lose the capture: quarantine it
+            batch = ParsedBatch(rejects=[reject(capture, None, f"parser_crash: {type(err).__name__}: {err}",
+                                                capture.content)])
+        combined.extend(batch)
+        if _held(combined) >= FLUSH_RECORDS:
+            flush()
+        entries.append({"sha256": capture.sha256, "batch": batch_id, "parser_version": version,
+                        "format": batch.format, "papers": len(batch.papers),
+                        "profiles": len(batch.profiles), "rejects": len(batch.rejects)})
+        formats[batch.format or "unknown"] = formats.get(batch.format or "unknown", 0) + 1
+    if _held(combined) or (parts == 0 and number == 0):
+        flush()
+    return SliceResult(entries, written, formats)
+
+
+def _run_slices(ws: Workspace, batch_id: str, slices: list[list[dict]], version: str, workers: int):
+    """Yields (slice number, SliceResult) as slices finish. With more than one worker, a spawned
+    pool of workers - 1 processes takes slices alongside this process (which starts at once, so
+    the pool's start-up is not waited for); the files are the same as parsing them here in turn.
+    A pool that breaks (a worker killed) leaves its slices to this process."""
+    if workers <= 1 or len(slices) <= 1:
+        for number, rows in enumerate(slices):
+            yield number, _parse_slice(ws.db_path, batch_id, number, rows, version)
+        return
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    # spawn, not fork: this process may already run polars' and DuckDB's threads
+    pool = ProcessPoolExecutor(max_workers=workers - 1, mp_context=multiprocessing.get_context("spawn"))
+    ahead = 2 * (workers - 1)  # slices queued for the pool, so that no worker waits for the next
+    queued: dict = {}
+    cursor, broken = 0, False
+    try:
+        while cursor < len(slices) or queued:
+            while not broken and cursor < len(slices) and len(queued) < ahead:
+                try:
+                    queued[pool.submit(_parse_slice, ws.db_path, batch_id, cursor, slices[cursor], version)] = cursor
+                except BrokenProcessPool:
+                    broken = True
+                    break
+                cursor += 1
+            if cursor < len(slices):  # this process takes the next slice itself
+                number, cursor = cursor, cursor + 1
+                yield number, _parse_slice(ws.db_path, batch_id, number, slices[number], version)
+                done = [f for f in queued if f.done()]
+            else:
+                done, _ = wait(list(queued), return_when=FIRST_COMPLETED)
+            for future in done:
+                number = queued.pop(future)
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    result = _parse_slice(ws.db_path, batch_id, number, slices[number], version)
+                yield number, result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def parse_pending(ws: Workspace, chunk_bytes: int = CHUNK_BYTES, workers: int | None = None) -> ParseResult:
+    """Parses every landed capture not parsed yet. Captures other than snapshots are parsed in
+    slices by `workers` processes (default parse_workers(); one when there is too little to
+    parse for a pool to pay its start-up); snapshots are streamed through the bulk path here.
+    The files written and the index do not depend on the number of processes."""
     ws.ensure()
     index = read_index(ws)
     version = parser_version()
@@ -166,50 +308,50 @@ def parse_pending(ws: Workspace, chunk_bytes: int = CHUNK_BYTES) -> ParseResult:
     if not pending.height:
         return result
     batch_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
-    combined, entries, bulk_counts = ParsedBatch(), [], {name: 0 for name in SCHEMAS}
-    written = {name: 0 for name in SCHEMAS}
-    parts = 0
-
-    def flush() -> None:
-        # Records leave Python objects for Parquet every FLUSH_RECORDS: thousands of pages would
-        # otherwise hold ~5 KB of dicts per record (3.3 GB at 10^4 pages) and slow every GC pass.
-        nonlocal combined, parts
-        for name, table in combined.to_arrow().items():
-            written[name] += table.num_rows
-            if table.num_rows or parts == 0:
-                write_parquet(table, ws.parsed_dir / name / f"{batch_id}.pages{parts:05d}.parquet")
-        combined, parts = ParsedBatch(), parts + 1
+    rows = list(pending.iter_rows(named=True))
+    # Big captures are sniffed here first: a snapshot among them is streamed below and must not
+    # count as work for the pool. Smaller snapshots are recognised inside their slice.
+    streamed = {i for i, row in enumerate(rows) if row["bytes"] >= SNIFF_FIRST_BYTES and _is_snapshot(ws, row)}
+    positions = [i for i in range(len(rows)) if i not in streamed]
+    slices = _slices([rows[i] for i in positions])
+    if workers is None:
+        workers = parse_workers() if sum(rows[i]["bytes"] for i in positions) >= POOL_MIN_BYTES else 1
+    result.workers = max(1, min(workers, len(slices)))
+    entry_at: list[dict | None] = [None] * len(rows)
+    counts = {name: 0 for name in SCHEMAS}
     bar = progress.start("parse", total=pending.height, unit="captures")
-    for row in bar.track(pending.iter_rows(named=True)):
-        if _is_snapshot(ws, row):
-            counts = _parse_bulk(ws, row, batch_id, chunk_bytes)
-            entries.append({"sha256": row["sha256"], "batch": batch_id, "parser_version": version,
-                            "format": bulk.NAME, "papers": counts["papers"], "profiles": 0,
-                            "rejects": counts["rejects"]})
+    try:
+        done: list[SliceResult | None] = [None] * len(slices)
+        for number, sliced in _run_slices(ws, batch_id, slices, version, workers):
+            done[number] = sliced
+            bar.advance(sum(entry is not None for entry in sliced.entries))
+        slice_entries = [entry for sliced in done for entry in sliced.entries]
+        for position, entry in zip(positions, slice_entries):
+            if entry is None:
+                streamed.add(position)  # a small snapshot, recognised in its slice
+            entry_at[position] = entry
+        for sliced in done:
+            for name, n in sliced.counts.items():
+                counts[name] += n
+            for name, n in sliced.formats.items():
+                result.formats[name] = result.formats.get(name, 0) + n
+        for position in sorted(streamed):  # snapshots: streamed in chunks, memory bounded by the chunk
+            row = rows[position]
+            bulk_counts = _parse_bulk(ws, row, batch_id, chunk_bytes)
+            entry_at[position] = {"sha256": row["sha256"], "batch": batch_id, "parser_version": version,
+                                  "format": bulk.NAME, "papers": bulk_counts["papers"], "profiles": 0,
+                                  "rejects": bulk_counts["rejects"]}
             result.formats[bulk.NAME] = result.formats.get(bulk.NAME, 0) + 1
-            for name, n in counts.items():
-                bulk_counts[name] += n
-            continue
-        capture = Capture(capture=row["capture"], content=read_blob(ws, row["sha256"]),
-                          captured_at=row["captured_at"], sha256=row["sha256"])
-        try:
-            batch = parse_capture(capture)
-        except Exception as err:  # a parser bug must not lose the capture: quarantine it
-            batch = ParsedBatch(rejects=[reject(capture, None, f"parser_crash: {type(err).__name__}: {err}",
-                                                capture.content)])
-        combined.extend(batch)
-        if _held(combined) >= FLUSH_RECORDS:
-            flush()
-        entries.append({"sha256": capture.sha256, "batch": batch_id, "parser_version": version,
-                        "format": batch.format, "papers": len(batch.papers),
-                        "profiles": len(batch.profiles), "rejects": len(batch.rejects)})
-        result.formats[batch.format or "unknown"] = result.formats.get(batch.format or "unknown", 0) + 1
-    if parts == 0 or _held(combined):
-        flush()
+            for name, n in bulk_counts.items():
+                counts[name] += n
+            bar.advance()
+    finally:
+        bar.close()
+    entries = entry_at
     # The index is written last: until it names the batch, the batch does not exist.
     write_parquet(pl.concat([index, pl.DataFrame(entries, schema=INDEX_SCHEMA)]), index_path(ws))
     result.parsed, result.batch = pending.height, batch_id
-    result.counts = {name: written[name] + bulk_counts[name] for name in SCHEMAS}
+    result.counts = counts
     return result
 
 
