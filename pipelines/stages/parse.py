@@ -185,22 +185,6 @@ def parse_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _slices(rows: list[dict]) -> list[list[dict]]:
-    """Consecutive runs of pending captures, each up to SLICE_BYTES or SLICE_CAPTURES: the unit a
-    process parses and writes. Cut by the captures alone (not by the number of processes), so
-    every number of processes writes the same files."""
-    out, current, size = [], [], 0
-    for row in rows:
-        if current and (size + row["bytes"] > SLICE_BYTES or len(current) >= SLICE_CAPTURES):
-            out.append(current)
-            current, size = [], 0
-        current.append(row)
-        size += row["bytes"]
-    if current:
-        out.append(current)
-    return out
-
-
 def _parse_slice(db_path: Path, batch_id: str, number: int, rows: list[dict], version: str) -> SliceResult:
     """Parses one slice's captures in order (snapshots are only recognised: the caller streams
     them) and writes their records as `<batch>.pages<slice>-<part>.parquet`, a part every
@@ -245,13 +229,13 @@ def _parse_slice(db_path: Path, batch_id: str, number: int, rows: list[dict], ve
     return SliceResult(entries, written, formats)
 
 
-def _run_slices(ws: Workspace, batch_id: str, slices: list[list[dict]], version: str, workers: int):
+def _run_slices(ws: Workspace, batch_id: str, numbered: list[tuple[int, list[dict]]], version: str, workers: int):
     """Yields (slice number, SliceResult) as slices finish. With more than one worker, a spawned
     pool of workers - 1 processes takes slices alongside this process (which starts at once, so
     the pool's start-up is not waited for); the files are the same as parsing them here in turn.
     A pool that breaks (a worker killed) leaves its slices to this process."""
-    if workers <= 1 or len(slices) <= 1:
-        for number, rows in enumerate(slices):
+    if workers <= 1 or len(numbered) <= 1:
+        for number, rows in numbered:
             yield number, _parse_slice(ws.db_path, batch_id, number, rows, version)
         return
     import multiprocessing
@@ -264,37 +248,65 @@ def _run_slices(ws: Workspace, batch_id: str, slices: list[list[dict]], version:
     queued: dict = {}
     cursor, broken = 0, False
     try:
-        while cursor < len(slices) or queued:
-            while not broken and cursor < len(slices) and len(queued) < ahead:
+        while cursor < len(numbered) or queued:
+            while not broken and cursor < len(numbered) and len(queued) < ahead:
+                number, rows = numbered[cursor]
                 try:
-                    queued[pool.submit(_parse_slice, ws.db_path, batch_id, cursor, slices[cursor], version)] = cursor
+                    queued[pool.submit(_parse_slice, ws.db_path, batch_id, number, rows, version)] = cursor
                 except BrokenProcessPool:
                     broken = True
                     break
                 cursor += 1
-            if cursor < len(slices):  # this process takes the next slice itself
-                number, cursor = cursor, cursor + 1
-                yield number, _parse_slice(ws.db_path, batch_id, number, slices[number], version)
+            if cursor < len(numbered):  # this process takes the next slice itself
+                number, rows = numbered[cursor]
+                cursor += 1
+                yield number, _parse_slice(ws.db_path, batch_id, number, rows, version)
                 done = [f for f in queued if f.done()]
             else:
                 done, _ = wait(list(queued), return_when=FIRST_COMPLETED)
             for future in done:
-                number = queued.pop(future)
+                number, rows = numbered[queued.pop(future)]
                 try:
                     result = future.result()
                 except BrokenProcessPool:
                     broken = True
-                    result = _parse_slice(ws.db_path, batch_id, number, slices[number], version)
+                    result = _parse_slice(ws.db_path, batch_id, number, rows, version)
                 yield number, result
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def parse_pending(ws: Workspace, chunk_bytes: int = CHUNK_BYTES, workers: int | None = None) -> ParseResult:
-    """Parses every landed capture not parsed yet. Captures other than snapshots are parsed in
-    slices by `workers` processes (default parse_workers(); one when there is too little to
-    parse for a pool to pay its start-up); snapshots are streamed through the bulk path here.
-    The files written and the index do not depend on the number of processes."""
+@dataclass
+class ParsePlan:
+    """What one parse run will do, decided before any capture is parsed: the pending captures in
+    order, their slices (positions into `rows`) and the big snapshots found by a first look.
+    Parts of it can run in different processes or on different machines sharing the workspace
+    (`parse_part`); `commit_parse` then writes the index. Picklable."""
+    db_path: Path
+    batch_id: str
+    version: str
+    rows: list[dict]
+    slices: list[list[int]]
+    streamed: list[int]
+    chunk_bytes: int = CHUNK_BYTES
+
+    def part_of(self, part: int, parts: int) -> tuple[list[int], list[int]]:
+        """(slice numbers, big snapshots' positions) of part `part` of `parts`: every parts-th of each."""
+        return list(range(part, len(self.slices), parts)), self.streamed[part::parts]
+
+
+@dataclass
+class PartResult:
+    """What one part parsed: each of its slices' result and each snapshot's index entry by position."""
+    slices: dict[int, SliceResult] = field(default_factory=dict)
+    snapshots: dict[int, dict] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    workers: int = 1
+
+
+def plan_parse(ws: Workspace, chunk_bytes: int = CHUNK_BYTES) -> ParsePlan | None:
+    """Sweeps crash leftovers (and every parsed record when the parsers changed) and plans the
+    parse of what is pending; None when nothing is."""
     ws.ensure()
     index = read_index(ws)
     version = parser_version()
@@ -303,56 +315,103 @@ def parse_pending(ws: Workspace, chunk_bytes: int = CHUNK_BYTES, workers: int | 
         ws.ensure()
         index = read_index(ws)
     _sweep(ws, index)
-    result = ParseResult()
     pending = pending_rows(ws, index)
     if not pending.height:
-        return result
+        return None
     batch_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
     rows = list(pending.iter_rows(named=True))
-    # Big captures are sniffed here first: a snapshot among them is streamed below and must not
-    # count as work for the pool. Smaller snapshots are recognised inside their slice.
-    streamed = {i for i, row in enumerate(rows) if row["bytes"] >= SNIFF_FIRST_BYTES and _is_snapshot(ws, row)}
-    positions = [i for i in range(len(rows)) if i not in streamed]
-    slices = _slices([rows[i] for i in positions])
+    # Big captures are sniffed here first: a snapshot among them is streamed, never sliced, and
+    # must not count as work for a pool. Smaller snapshots are recognised inside their slice.
+    streamed = [i for i, row in enumerate(rows) if row["bytes"] >= SNIFF_FIRST_BYTES and _is_snapshot(ws, row)]
+    sniffed = set(streamed)
+    # Slices: consecutive runs of captures up to SLICE_BYTES or SLICE_CAPTURES, the unit a process
+    # parses and writes. Cut by the captures alone, so any number of processes or parts writes
+    # the same files.
+    slices, current, size = [], [], 0
+    for i in (i for i in range(len(rows)) if i not in sniffed):
+        if current and (size + rows[i]["bytes"] > SLICE_BYTES or len(current) >= SLICE_CAPTURES):
+            slices.append(current)
+            current, size = [], 0
+        current.append(i)
+        size += rows[i]["bytes"]
+    if current:
+        slices.append(current)
+    return ParsePlan(ws.db_path, batch_id, version, rows, slices, streamed, chunk_bytes)
+
+
+def parse_part(plan: ParsePlan, part: int = 0, parts: int = 1, workers: int | None = None) -> PartResult:
+    """Parses part `part` of `parts` of the plan: its slices (by `workers` processes; default
+    parse_workers(), one when the part is too small for a pool to pay its start-up), then its
+    snapshots, streamed through the bulk path in chunks (memory bounded by the chunk)."""
+    ws = Workspace(plan.db_path)
+    numbers, streamed = plan.part_of(part, parts)
+    numbered = [(n, [plan.rows[i] for i in plan.slices[n]]) for n in numbers]
     if workers is None:
-        workers = parse_workers() if sum(rows[i]["bytes"] for i in positions) >= POOL_MIN_BYTES else 1
-    result.workers = max(1, min(workers, len(slices)))
-    entry_at: list[dict | None] = [None] * len(rows)
-    counts = {name: 0 for name in SCHEMAS}
-    bar = progress.start("parse", total=pending.height, unit="captures")
+        size = sum(row["bytes"] for _, rows in numbered for row in rows)
+        workers = parse_workers() if size >= POOL_MIN_BYTES else 1
+    out = PartResult(counts={name: 0 for name in SCHEMAS}, workers=max(1, min(workers, len(numbered))))
+    total = sum(len(rows) for _, rows in numbered) + len(streamed)
+    bar = progress.start("parse", total=total, unit="captures")
     try:
-        done: list[SliceResult | None] = [None] * len(slices)
-        for number, sliced in _run_slices(ws, batch_id, slices, version, workers):
-            done[number] = sliced
-            bar.advance(sum(entry is not None for entry in sliced.entries))
-        slice_entries = [entry for sliced in done for entry in sliced.entries]
-        for position, entry in zip(positions, slice_entries):
-            if entry is None:
-                streamed.add(position)  # a small snapshot, recognised in its slice
-            entry_at[position] = entry
-        for sliced in done:
+        for number, sliced in _run_slices(ws, plan.batch_id, numbered, plan.version, workers):
+            out.slices[number] = sliced
             for name, n in sliced.counts.items():
-                counts[name] += n
-            for name, n in sliced.formats.items():
-                result.formats[name] = result.formats.get(name, 0) + n
-        for position in sorted(streamed):  # snapshots: streamed in chunks, memory bounded by the chunk
-            row = rows[position]
-            bulk_counts = _parse_bulk(ws, row, batch_id, chunk_bytes)
-            entry_at[position] = {"sha256": row["sha256"], "batch": batch_id, "parser_version": version,
-                                  "format": bulk.NAME, "papers": bulk_counts["papers"], "profiles": 0,
-                                  "rejects": bulk_counts["rejects"]}
-            result.formats[bulk.NAME] = result.formats.get(bulk.NAME, 0) + 1
+                out.counts[name] += n
+            found = [i for i, entry in zip(plan.slices[number], sliced.entries) if entry is None]
+            streamed = streamed + found  # small snapshots, recognised in their slice
+            bar.advance(len(sliced.entries) - len(found))
+        for position in sorted(streamed):
+            row = plan.rows[position]
+            bulk_counts = _parse_bulk(ws, row, plan.batch_id, plan.chunk_bytes)
+            out.snapshots[position] = {"sha256": row["sha256"], "batch": plan.batch_id,
+                                       "parser_version": plan.version, "format": bulk.NAME,
+                                       "papers": bulk_counts["papers"], "profiles": 0,
+                                       "rejects": bulk_counts["rejects"]}
             for name, n in bulk_counts.items():
-                counts[name] += n
+                out.counts[name] += n
             bar.advance()
     finally:
         bar.close()
-    entries = entry_at
+    return out
+
+
+def commit_parse(ws: Workspace, plan: ParsePlan, parts: list[PartResult]) -> ParseResult:
+    """Writes the index naming the plan's batch, its entries in the pending captures' order, once
+    every part is done. Until then the batch's files do not exist for anyone (a crash leaves
+    them to the next sweep)."""
+    entry_at: list[dict | None] = [None] * len(plan.rows)
+    result = ParseResult(workers=max((p.workers for p in parts), default=1))
+    counts = {name: 0 for name in SCHEMAS}
+    for part in parts:
+        for name, n in part.counts.items():
+            counts[name] += n
+        for number, sliced in part.slices.items():
+            for position, entry in zip(plan.slices[number], sliced.entries):
+                if entry is not None:
+                    entry_at[position] = entry
+            for name, n in sliced.formats.items():
+                result.formats[name] = result.formats.get(name, 0) + n
+        for position, entry in part.snapshots.items():
+            entry_at[position] = entry
+            result.formats[bulk.NAME] = result.formats.get(bulk.NAME, 0) + 1
+    missing = [plan.rows[i]["capture"] for i, entry in enumerate(entry_at) if entry is None]
+    if missing:
+        raise RuntimeError(f"parse: {len(missing)} planned captures were parsed by no part (first: {missing[0]})")
+    index = read_index(ws)
     # The index is written last: until it names the batch, the batch does not exist.
-    write_parquet(pl.concat([index, pl.DataFrame(entries, schema=INDEX_SCHEMA)]), index_path(ws))
-    result.parsed, result.batch = pending.height, batch_id
-    result.counts = counts
+    write_parquet(pl.concat([index, pl.DataFrame(entry_at, schema=INDEX_SCHEMA)]), index_path(ws))
+    result.parsed, result.batch, result.counts = len(plan.rows), plan.batch_id, counts
     return result
+
+
+def parse_pending(ws: Workspace, chunk_bytes: int = CHUNK_BYTES, workers: int | None = None) -> ParseResult:
+    """Parses every landed capture not parsed yet, in this process and (when there is enough to
+    parse) a pool of `workers` - 1 more. The files written and the index do not depend on the
+    number of processes, nor on whether the plan runs here whole or in parts elsewhere."""
+    plan = plan_parse(ws, chunk_bytes)
+    if plan is None:
+        return ParseResult()
+    return commit_parse(ws, plan, [parse_part(plan, workers=workers)])
 
 
 def read_parsed(ws: Workspace, table: str, exclude: tuple[str, ...] = ()) -> pl.DataFrame:
