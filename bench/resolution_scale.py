@@ -3,12 +3,17 @@
 Two shapes of arXiv-snapshot JSON lines, deterministic for a size and seed, at 30k/100k/300k/1M
 lines (`--sizes`):
 
-- `realistic`: bench/generate.py's records (real text, new ids, dates and categories; a quarter
-  keep their real byline) with bylines drawn from a heavy-tailed pool of n/3 people (person
-  index floor(pool * u^1.6): the busiest person is on ~0.1 % of papers, most on one or two), plus
-  three 300-name collaborations, each on 0.02 % of the lines with a few members missing per paper;
+- `realistic`: bench/generate.py's records (real text, new ids, dates and categories) with every
+  byline drawn from a heavy-tailed pool of n/3 people named from the real records' name parts
+  (person index floor(pool * u^1.6): the busiest person is on ~0.1 % of papers, most on one or
+  two), plus three 300-name collaborations, each on 0.02 % of the lines with a few members missing
+  per paper. (generate.py keeps the real byline on a quarter of the lines: its 200 real bylines
+  each recur on n/800 papers, itself a repeated-byline shape, so it is not used here.)
 - `repeated`: the same, but one 300-name collaboration's exact byline is on 1 % of the lines
   (300 papers at 30k, 10,000 at 1M): 300 names each recurring thousands of times.
+
+A third shape, `heavy_tail` (`--shapes heavy_tail`: `realistic` without the collaborations), tells
+the collaborations' share of the cost from the heavy tail's.
 
 For each shape and size, each in a fresh process (bench/direct.py's stage functions, no Dagster):
 land + parse; then **resolve alone** on that parsed workspace (time and the process's peak RSS, as
@@ -38,12 +43,13 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA, RESULTS = ROOT / "bench" / "data", ROOT / "bench" / "results"
 SIZES = (30_000, 100_000, 300_000, 1_000_000)
 SHAPES = ("realistic", "repeated")
+ALL_SHAPES = (*SHAPES, "heavy_tail")
 COLLABORATION = 300          # names on a collaboration's byline
 REALISTIC_COLLABORATIONS = 3  # each on COLLABORATION_SHARE of the lines
 COLLABORATION_SHARE = 0.0002
 REPEATED_SHARE = 0.01         # the `repeated` shape: one byline on 1 % of the lines
 SKEW = 1.6                    # person index = floor(pool * u ** SKEW)
-GENERATOR_VERSION = "r1"      # bump when the lines change: it names the cached files
+GENERATOR_VERSION = "r2"      # bump when the lines change: it names the cached files
 TARGET_MB = 2048
 
 
@@ -60,8 +66,8 @@ def _byline(parsed: list[list[str]]) -> str:
 def snapshot_lines(n: int, shape: str, seed: int = 15):
     """n JSON lines (bytes, newline-terminated) of `shape`, the same for the same n, shape and seed.
     Yields (line, byline slots)."""
-    if shape not in SHAPES:
-        raise ValueError(f"shape must be one of {SHAPES}")
+    if shape not in ALL_SHAPES:
+        raise ValueError(f"shape must be one of {ALL_SHAPES}")
     records = real_records()
     firsts, lasts, cats = _pools(records)
     people = max(50, n // 3)
@@ -85,19 +91,16 @@ def snapshot_lines(n: int, shape: str, seed: int = 15):
         draw = rng.random()
         if shape == "repeated" and draw < REPEATED_SHARE:
             chosen = repeated  # the very same byline, every time
-        elif draw >= 1 - COLLABORATION_SHARE * REALISTIC_COLLABORATIONS:
+        elif shape != "heavy_tail" and draw >= 1 - COLLABORATION_SHARE * REALISTIC_COLLABORATIONS:
             members = collaborations[int((1 - draw) / COLLABORATION_SHARE) % REALISTIC_COLLABORATIONS]
             chosen = [p for p in members if rng.random() >= 0.02]  # a few members missing per paper
-        elif rng.random() >= 0.25:  # a quarter keep the real byline (TeX, affiliations)
+        else:
             k = rng.choice((1, 2, 2, 3, 3, 4, 5, 6, 8))
             chosen = list(dict.fromkeys(int(people * rng.random() ** SKEW) for _ in range(k)))
-        else:
-            chosen = None
-        if chosen is not None:
-            parsed = [_person(p, firsts, lasts) for p in chosen]
-            rec["authors_parsed"] = parsed
-            rec["authors"] = _byline(parsed)
-        slots = len(rec.get("authors_parsed") or [])
+        parsed = [_person(p, firsts, lasts) for p in chosen]
+        rec["authors_parsed"] = parsed
+        rec["authors"] = _byline(parsed)
+        slots = len(parsed)
         yield (json.dumps(rec, ensure_ascii=False, separators=(",", ":")) + "\n").encode(), slots
 
 
