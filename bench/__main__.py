@@ -95,6 +95,17 @@ def stage_profile(snapshot: Path, work: Path) -> dict:
     return timed([PY, "-m", "bench.direct", folder / "captures", folder / "warehouse.duckdb"], cwd=ROOT)
 
 
+def synthetic_views(papers: int) -> dict:
+    """bench/views_bench.py at `papers`: the views of a warehouse published from synthetic staging
+    (independent of how far the pipeline itself gets at that size)."""
+    run = timed([PY, "-m", "bench.views_bench", "--papers", str(papers)], cwd=ROOT)
+    path = RESULTS / "views_bench.json"
+    if run["ok"] and path.exists():
+        size = json.loads(path.read_text())["sizes"].get(str(papers)) or {}
+        run["report"] = {"papers": papers, "views": size.get("views", {}), "publish_s": size.get("publish_s")}
+    return run
+
+
 def view_times(db: str) -> dict:
     import duckdb
     con = duckdb.connect(db, read_only=True)
@@ -149,6 +160,8 @@ def main() -> None:
     ap.add_argument("--large", type=int, default=3_000_000, help="the size whose growth from 1M is checked (0: skip)")
     ap.add_argument("--resolution-sizes", default="30000,100000,300000,1000000",
                     help="lines for resolution alone, both byline shapes ('' to skip)")
+    ap.add_argument("--view-papers", type=int, default=1_000_000,
+                    help="papers of the synthetic warehouse whose views are timed (bench/views_bench.py; 0: skip)")
     ap.add_argument("--pages", default="1000,10000", help="author pages, comma-separated ('' to skip)")
     ap.add_argument("--dlt-max", type=int, default=100_000, help="largest size dlt is run at (it is slow)")
     ap.add_argument("--bs4-pages", type=int, default=200, help="pages parsed by both engines for the ratio")
@@ -202,6 +215,8 @@ def main() -> None:
                 res = row.get("resolve") or {}
                 print(f"resolution {shape} {n}: {res.get('seconds')} s, {res.get('peak_rss_mb')} MB "
                       f"{res.get('error') or res.get('skipped') or ''}", flush=True)
+        if args.view_papers:
+            result["views_synthetic"] = synthetic_views(args.view_papers)
         for p in [int(s) for s in args.pages.split(",") if s]:
             result["pages"][p] = page_runs(p, min(args.bs4_pages, p))
     finally:

@@ -148,10 +148,12 @@ def measure(n: int, shape: str, work: Path, max_rss_mb: int, timeout: float, col
     os.link(snapshot, captures / snapshot.name)
     db = folder / "resolve" / "warehouse.duckdb"
     db.parent.mkdir()
-    row["land_parse"] = run_child([captures, db, "--stages", "land,parse"], max_rss_mb, timeout)
-    if "resolve" in skip:
+    if "resolve" in skip:  # nothing to time: a smaller size was already killed
+        row["land_parse"] = {"ok": False, "skipped": "a smaller size was killed"}
         row["resolve"] = {"ok": False, "skipped": "a smaller size was killed"}
-    elif row["land_parse"]["ok"]:
+    else:
+        row["land_parse"] = run_child([captures, db, "--stages", "land,parse"], max_rss_mb, timeout)
+    if "resolve" not in skip and row["land_parse"]["ok"]:
         row["resolve"] = run_child([captures, db, "--stages", "resolve"], max_rss_mb, timeout)
         if not row["resolve"]["ok"]:
             skip.add("resolve")
