@@ -1,11 +1,14 @@
 """The stages as plain function calls (no Dagster), timed: `python -m bench.direct CAPTURES DB`.
-Prints one JSON line. The difference to `papertrail run` on the same input is Dagster's cost."""
+Prints one JSON line. The difference to `papertrail run` on the same input is Dagster's cost.
+
+`--stages land,parse` runs only those stages (in pipeline order); `--stages resolve` on a
+workspace parsed before times resolution alone in a fresh process (bench/resolution_scale.py).
+Without it every stage runs, and resolve and after only when the input changed (as a run does)."""
 from __future__ import annotations
 
 import json
 import os
 import resource
-import sys
 import threading
 import time
 
@@ -14,7 +17,20 @@ started = time.perf_counter()
 from pathlib import Path  # noqa: E402
 
 
+STAGES = ("land", "parse", "resolve", "validate", "publish", "reports")
+
+
 def main() -> None:
+    import argparse
+    ap = argparse.ArgumentParser(prog="python -m bench.direct", description=__doc__.splitlines()[0])
+    ap.add_argument("captures", type=Path)
+    ap.add_argument("db")
+    ap.add_argument("--stages", default="", help=f"comma-separated subset of {','.join(STAGES)} (default: all)")
+    args = ap.parse_args()
+    only = [s for s in args.stages.split(",") if s]
+    unknown = sorted(set(only) - set(STAGES))
+    if unknown:
+        ap.error(f"unknown stage(s): {', '.join(unknown)}")
     from papertrail.pipelines.reports import build_reports
     from papertrail.pipelines.stages.landing import land_files
     from papertrail.pipelines.stages.parse import parse_pending
@@ -25,7 +41,7 @@ def main() -> None:
     from papertrail.pipelines.workspace import Workspace
 
     imported = time.perf_counter() - started
-    ws = Workspace.for_db(sys.argv[2]).ensure()
+    ws = Workspace.for_db(args.db).ensure()
     run_id, seconds, peak_mb, start_mb = "direct", {}, {}, {}
     sampler = RssSampler()
 
@@ -37,15 +53,23 @@ def main() -> None:
         peak_mb[name] = sampler.peak_mb()
         return out
 
-    landed = timed("land", lambda: land_files(ws, [Path(sys.argv[1])]))
-    parsed = timed("parse", lambda: parse_pending(ws))
-    update_state(ws, run_id, captures_seen=landed.observed, captures_new=len(landed.new),
-                 rows_in=parsed.counts.get("papers", 0))
-    if not timed("check", lambda: check_unchanged(ws, run_id)):
-        timed("resolve", lambda: resolve_all(ws))
-        timed("validate", lambda: validate_staged(ws))
-        timed("publish", lambda: publish_run(ws, run_id))
-        timed("reports", lambda: build_reports(ws))
+    if only:
+        steps = {"land": lambda: land_files(ws, [args.captures]), "parse": lambda: parse_pending(ws),
+                 "resolve": lambda: resolve_all(ws), "validate": lambda: validate_staged(ws),
+                 "publish": lambda: publish_run(ws, run_id), "reports": lambda: build_reports(ws)}
+        for name in STAGES:
+            if name in only:
+                timed(name, steps[name])
+    else:
+        landed = timed("land", lambda: land_files(ws, [args.captures]))
+        parsed = timed("parse", lambda: parse_pending(ws))
+        update_state(ws, run_id, captures_seen=landed.observed, captures_new=len(landed.new),
+                     rows_in=parsed.counts.get("papers", 0))
+        if not timed("check", lambda: check_unchanged(ws, run_id)):
+            timed("resolve", lambda: resolve_all(ws))
+            timed("validate", lambda: validate_staged(ws))
+            timed("publish", lambda: publish_run(ws, run_id))
+            timed("reports", lambda: build_reports(ws))
     print(json.dumps({"imports": round(imported, 3), "stages": seconds, "stage_peak_rss_mb": peak_mb, "stage_start_rss_mb": start_mb,
                       "wall": round(time.perf_counter() - started, 3),
                       "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))

@@ -44,10 +44,19 @@ FROM core.papers p
 LEFT JOIN current c ON c.paper_id = p.paper_id;
 
 -- An author's papers: bylines, plus papers their own page lists (a byline cut by "et al.").
+-- Sorted by author (one author's rows sit together, a lookup reads a block or two) and stored
+-- uncompressed: analytics.author_papers is mostly read whole, two 16-character ids per row
+-- (3.5 M rows at 10^6 papers), and decoding the FSST-compressed strings was a fifth of that read.
+-- The setting only changes how these rows are written; it is reset at once.
+SET force_compression = 'uncompressed';
 CREATE TABLE analytics_data.author_papers AS
-SELECT author_id, paper_id FROM core.authorships
-UNION
-SELECT author_id, paper_id FROM core.profile_papers;
+SELECT author_id, paper_id FROM (
+    SELECT author_id, paper_id FROM core.authorships
+    UNION
+    SELECT author_id, paper_id FROM core.profile_papers
+)
+ORDER BY author_id, paper_id;
+RESET force_compression;
 
 -- h-index computed from the papers' latest counts, next to what the latest profile reports.
 -- With an author's counts sorted descending, the h-index is how many reach their own rank.

@@ -11,6 +11,7 @@ Snapshot JSON Lines take the bulk path: the blob is streamed in chunks of whole 
 from __future__ import annotations
 
 import hashlib
+import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -30,6 +31,11 @@ from ..workspace import Workspace
 from .landing import open_blob, read_blob, read_manifest
 
 FLUSH_RECORDS = 50_000
+SLICE_BYTES = 8 << 20     # captures parsed (and written) as one unit: ~80 author pages
+SLICE_CAPTURES = 256
+POOL_MIN_BYTES = 16 << 20  # less than this parses in ~0.3 s: not worth starting processes
+SNIFF_FIRST_BYTES = 4 << 20  # captures this big are checked for a snapshot before slicing
+WORKERS_ENV = "PAPERTRAIL_PARSE_WORKERS"
 CHUNK_BYTES = 48 << 20  # ~35k snapshot lines: a few hundred MB of frames at most
 _HEAD_BYTES = 64 << 10
 
@@ -45,6 +51,7 @@ class ParseResult:
     batch: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
     formats: dict[str, int] = field(default_factory=dict)
+    workers: int = 1  # processes that parsed captures (the pool's and this one)
 
 
 @lru_cache(maxsize=1)
@@ -100,8 +107,13 @@ def pending_captures(ws: Workspace, index: pl.DataFrame) -> list[Capture]:
 
 def _is_snapshot(ws: Workspace, row: dict) -> bool:
     with open_blob(ws, row["sha256"]) as stream:
-        head = stream.read(_HEAD_BYTES)
-    probe = Capture(capture=row["capture"], content=head, captured_at=row["captured_at"], sha256=row["sha256"])
+        return _snapshot_head(row, stream.read(_HEAD_BYTES))
+
+
+def _snapshot_head(row: dict, head: bytes) -> bool:
+    """Whether a capture starting with `head` (its first _HEAD_BYTES) is a snapshot for the bulk path."""
+    probe = Capture(capture=row["capture"], content=head[:_HEAD_BYTES], captured_at=row["captured_at"],
+                    sha256=row["sha256"])
     try:
         return detect(probe).NAME == bulk.NAME and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
     except Exception:  # empty, binary, unknown: the ordinary path says why
@@ -152,23 +164,36 @@ def _held(batch: ParsedBatch) -> int:
     return sum(len(getattr(batch, name)) for name in SCHEMAS)
 
 
-def parse_pending(ws: Workspace, chunk_bytes: int = CHUNK_BYTES) -> ParseResult:
-    ws.ensure()
-    index = read_index(ws)
-    version = parser_version()
-    if index.height and (index["parser_version"] != version).any():
-        shutil.rmtree(ws.parsed_dir)  # parsers changed: every record is derived again
-        ws.ensure()
-        index = read_index(ws)
-    _sweep(ws, index)
-    result = ParseResult()
-    pending = pending_rows(ws, index)
-    if not pending.height:
-        return result
-    batch_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
-    combined, entries, bulk_counts = ParsedBatch(), [], {name: 0 for name in SCHEMAS}
+@dataclass
+class SliceResult:
+    """What one slice of captures gave: an index entry per capture (None for a snapshot, which
+    the bulk path parses afterwards), records written per table, captures per format."""
+    entries: list[dict | None]
+    counts: dict[str, int]
+    formats: dict[str, int]
+
+
+def parse_workers() -> int:
+    """Processes parsing captures side by side: PAPERTRAIL_PARSE_WORKERS, else the CPUs this
+    process may run on. 1 parses in this process only."""
+    configured = os.environ.get(WORKERS_ENV, "").strip()
+    if configured:
+        return max(1, int(configured))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _parse_slice(db_path: Path, batch_id: str, number: int, rows: list[dict], version: str) -> SliceResult:
+    """Parses one slice's captures in order (snapshots are only recognised: the caller streams
+    them) and writes their records as `<batch>.pages<slice>-<part>.parquet`, a part every
+    FLUSH_RECORDS held records. Runs in a pool process or in the caller's; same files either way."""
+    ws = Workspace(db_path)
+    combined, parts = ParsedBatch(), 0
     written = {name: 0 for name in SCHEMAS}
-    parts = 0
+    entries: list[dict | None] = []
+    formats: dict[str, int] = {}
 
     def flush() -> None:
         # Records leave Python objects for Parquet every FLUSH_RECORDS: thousands of pages would
@@ -176,22 +201,17 @@ def parse_pending(ws: Workspace, chunk_bytes: int = CHUNK_BYTES) -> ParseResult:
         nonlocal combined, parts
         for name, table in combined.to_arrow().items():
             written[name] += table.num_rows
-            if table.num_rows or parts == 0:
-                write_parquet(table, ws.parsed_dir / name / f"{batch_id}.pages{parts:05d}.parquet")
+            if table.num_rows or (parts == 0 and number == 0):
+                write_parquet(table, ws.parsed_dir / name / f"{batch_id}.pages{number:05d}-{parts:03d}.parquet")
         combined, parts = ParsedBatch(), parts + 1
-    bar = progress.start("parse", total=pending.height, unit="captures")
-    for row in bar.track(pending.iter_rows(named=True)):
-        if _is_snapshot(ws, row):
-            counts = _parse_bulk(ws, row, batch_id, chunk_bytes)
-            entries.append({"sha256": row["sha256"], "batch": batch_id, "parser_version": version,
-                            "format": bulk.NAME, "papers": counts["papers"], "profiles": 0,
-                            "rejects": counts["rejects"]})
-            result.formats[bulk.NAME] = result.formats.get(bulk.NAME, 0) + 1
-            for name, n in counts.items():
-                bulk_counts[name] += n
+
+    for row in rows:
+        content = read_blob(ws, row["sha256"])  # read once: the snapshot check looks at its head
+        if _snapshot_head(row, content):
+            entries.append(None)
             continue
-        capture = Capture(capture=row["capture"], content=read_blob(ws, row["sha256"]),
-                          captured_at=row["captured_at"], sha256=row["sha256"])
+        capture = Capture(capture=row["capture"], content=content, captured_at=row["captured_at"],
+                          sha256=row["sha256"])
         try:
             batch = parse_capture(capture)
         except Exception as err:  # a parser bug must not lose the capture: quarantine it
@@ -203,14 +223,195 @@ def parse_pending(ws: Workspace, chunk_bytes: int = CHUNK_BYTES) -> ParseResult:
         entries.append({"sha256": capture.sha256, "batch": batch_id, "parser_version": version,
                         "format": batch.format, "papers": len(batch.papers),
                         "profiles": len(batch.profiles), "rejects": len(batch.rejects)})
-        result.formats[batch.format or "unknown"] = result.formats.get(batch.format or "unknown", 0) + 1
-    if parts == 0 or _held(combined):
+        formats[batch.format or "unknown"] = formats.get(batch.format or "unknown", 0) + 1
+    if _held(combined) or (parts == 0 and number == 0):
         flush()
+    return SliceResult(entries, written, formats)
+
+
+def _run_slices(ws: Workspace, batch_id: str, numbered: list[tuple[int, list[dict]]], version: str, workers: int):
+    """Yields (slice number, SliceResult) as slices finish. With more than one worker, a spawned
+    pool of workers - 1 processes takes slices alongside this process (which starts at once, so
+    the pool's start-up is not waited for); the files are the same as parsing them here in turn.
+    A pool that breaks (a worker killed) leaves its slices to this process."""
+    if workers <= 1 or len(numbered) <= 1:
+        for number, rows in numbered:
+            yield number, _parse_slice(ws.db_path, batch_id, number, rows, version)
+        return
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    # spawn, not fork: this process may already run polars' and DuckDB's threads
+    pool = ProcessPoolExecutor(max_workers=workers - 1, mp_context=multiprocessing.get_context("spawn"))
+    ahead = 2 * (workers - 1)  # slices queued for the pool, so that no worker waits for the next
+    queued: dict = {}
+    cursor, broken = 0, False
+    try:
+        while cursor < len(numbered) or queued:
+            while not broken and cursor < len(numbered) and len(queued) < ahead:
+                number, rows = numbered[cursor]
+                try:
+                    queued[pool.submit(_parse_slice, ws.db_path, batch_id, number, rows, version)] = cursor
+                except BrokenProcessPool:
+                    broken = True
+                    break
+                cursor += 1
+            if cursor < len(numbered):  # this process takes the next slice itself
+                number, rows = numbered[cursor]
+                cursor += 1
+                yield number, _parse_slice(ws.db_path, batch_id, number, rows, version)
+                done = [f for f in queued if f.done()]
+            else:
+                done, _ = wait(list(queued), return_when=FIRST_COMPLETED)
+            for future in done:
+                number, rows = numbered[queued.pop(future)]
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    result = _parse_slice(ws.db_path, batch_id, number, rows, version)
+                yield number, result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@dataclass
+class ParsePlan:
+    """What one parse run will do, decided before any capture is parsed: the pending captures in
+    order, their slices (positions into `rows`) and the big snapshots found by a first look.
+    Parts of it can run in different processes or on different machines sharing the workspace
+    (`parse_part`); `commit_parse` then writes the index. Picklable."""
+    db_path: Path
+    batch_id: str
+    version: str
+    rows: list[dict]
+    slices: list[list[int]]
+    streamed: list[int]
+    chunk_bytes: int = CHUNK_BYTES
+
+    def part_of(self, part: int, parts: int) -> tuple[list[int], list[int]]:
+        """(slice numbers, big snapshots' positions) of part `part` of `parts`: every parts-th of each."""
+        return list(range(part, len(self.slices), parts)), self.streamed[part::parts]
+
+
+@dataclass
+class PartResult:
+    """What one part parsed: each of its slices' result and each snapshot's index entry by position."""
+    slices: dict[int, SliceResult] = field(default_factory=dict)
+    snapshots: dict[int, dict] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    workers: int = 1
+
+
+def plan_parse(ws: Workspace, chunk_bytes: int = CHUNK_BYTES) -> ParsePlan | None:
+    """Sweeps crash leftovers (and every parsed record when the parsers changed) and plans the
+    parse of what is pending; None when nothing is."""
+    ws.ensure()
+    index = read_index(ws)
+    version = parser_version()
+    if index.height and (index["parser_version"] != version).any():
+        shutil.rmtree(ws.parsed_dir)  # parsers changed: every record is derived again
+        ws.ensure()
+        index = read_index(ws)
+    _sweep(ws, index)
+    pending = pending_rows(ws, index)
+    if not pending.height:
+        return None
+    batch_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    rows = list(pending.iter_rows(named=True))
+    # Big captures are sniffed here first: a snapshot among them is streamed, never sliced, and
+    # must not count as work for a pool. Smaller snapshots are recognised inside their slice.
+    streamed = [i for i, row in enumerate(rows) if row["bytes"] >= SNIFF_FIRST_BYTES and _is_snapshot(ws, row)]
+    sniffed = set(streamed)
+    # Slices: consecutive runs of captures up to SLICE_BYTES or SLICE_CAPTURES, the unit a process
+    # parses and writes. Cut by the captures alone, so any number of processes or parts writes
+    # the same files.
+    slices, current, size = [], [], 0
+    for i in (i for i in range(len(rows)) if i not in sniffed):
+        if current and (size + rows[i]["bytes"] > SLICE_BYTES or len(current) >= SLICE_CAPTURES):
+            slices.append(current)
+            current, size = [], 0
+        current.append(i)
+        size += rows[i]["bytes"]
+    if current:
+        slices.append(current)
+    return ParsePlan(ws.db_path, batch_id, version, rows, slices, streamed, chunk_bytes)
+
+
+def parse_part(plan: ParsePlan, part: int = 0, parts: int = 1, workers: int | None = None) -> PartResult:
+    """Parses part `part` of `parts` of the plan: its slices (by `workers` processes; default
+    parse_workers(), one when the part is too small for a pool to pay its start-up), then its
+    snapshots, streamed through the bulk path in chunks (memory bounded by the chunk)."""
+    ws = Workspace(plan.db_path)
+    numbers, streamed = plan.part_of(part, parts)
+    numbered = [(n, [plan.rows[i] for i in plan.slices[n]]) for n in numbers]
+    if workers is None:
+        size = sum(row["bytes"] for _, rows in numbered for row in rows)
+        workers = parse_workers() if size >= POOL_MIN_BYTES else 1
+    out = PartResult(counts={name: 0 for name in SCHEMAS}, workers=max(1, min(workers, len(numbered))))
+    total = sum(len(rows) for _, rows in numbered) + len(streamed)
+    bar = progress.start("parse", total=total, unit="captures")
+    try:
+        for number, sliced in _run_slices(ws, plan.batch_id, numbered, plan.version, workers):
+            out.slices[number] = sliced
+            for name, n in sliced.counts.items():
+                out.counts[name] += n
+            found = [i for i, entry in zip(plan.slices[number], sliced.entries) if entry is None]
+            streamed = streamed + found  # small snapshots, recognised in their slice
+            bar.advance(len(sliced.entries) - len(found))
+        for position in sorted(streamed):
+            row = plan.rows[position]
+            bulk_counts = _parse_bulk(ws, row, plan.batch_id, plan.chunk_bytes)
+            out.snapshots[position] = {"sha256": row["sha256"], "batch": plan.batch_id,
+                                       "parser_version": plan.version, "format": bulk.NAME,
+                                       "papers": bulk_counts["papers"], "profiles": 0,
+                                       "rejects": bulk_counts["rejects"]}
+            for name, n in bulk_counts.items():
+                out.counts[name] += n
+            bar.advance()
+    finally:
+        bar.close()
+    return out
+
+
+def commit_parse(ws: Workspace, plan: ParsePlan, parts: list[PartResult]) -> ParseResult:
+    """Writes the index naming the plan's batch, its entries in the pending captures' order, once
+    every part is done. Until then the batch's files do not exist for anyone (a crash leaves
+    them to the next sweep)."""
+    entry_at: list[dict | None] = [None] * len(plan.rows)
+    result = ParseResult(workers=max((p.workers for p in parts), default=1))
+    counts = {name: 0 for name in SCHEMAS}
+    for part in parts:
+        for name, n in part.counts.items():
+            counts[name] += n
+        for number, sliced in part.slices.items():
+            for position, entry in zip(plan.slices[number], sliced.entries):
+                if entry is not None:
+                    entry_at[position] = entry
+            for name, n in sliced.formats.items():
+                result.formats[name] = result.formats.get(name, 0) + n
+        for position, entry in part.snapshots.items():
+            entry_at[position] = entry
+            result.formats[bulk.NAME] = result.formats.get(bulk.NAME, 0) + 1
+    missing = [plan.rows[i]["capture"] for i, entry in enumerate(entry_at) if entry is None]
+    if missing:
+        raise RuntimeError(f"parse: {len(missing)} planned captures were parsed by no part (first: {missing[0]})")
+    index = read_index(ws)
     # The index is written last: until it names the batch, the batch does not exist.
-    write_parquet(pl.concat([index, pl.DataFrame(entries, schema=INDEX_SCHEMA)]), index_path(ws))
-    result.parsed, result.batch = pending.height, batch_id
-    result.counts = {name: written[name] + bulk_counts[name] for name in SCHEMAS}
+    write_parquet(pl.concat([index, pl.DataFrame(entry_at, schema=INDEX_SCHEMA)]), index_path(ws))
+    result.parsed, result.batch, result.counts = len(plan.rows), plan.batch_id, counts
     return result
+
+
+def parse_pending(ws: Workspace, chunk_bytes: int = CHUNK_BYTES, workers: int | None = None) -> ParseResult:
+    """Parses every landed capture not parsed yet, in this process and (when there is enough to
+    parse) a pool of `workers` - 1 more. The files written and the index do not depend on the
+    number of processes, nor on whether the plan runs here whole or in parts elsewhere."""
+    plan = plan_parse(ws, chunk_bytes)
+    if plan is None:
+        return ParseResult()
+    return commit_parse(ws, plan, [parse_part(plan, workers=workers)])
 
 
 def read_parsed(ws: Workspace, table: str, exclude: tuple[str, ...] = ()) -> pl.DataFrame:
