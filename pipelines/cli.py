@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import json
 import os
 import shutil
 import sys
@@ -74,7 +75,7 @@ def _print_results(results, fmt: str, numbered: bool) -> None:
 
     for number, result in enumerate(results, 1):
         if fmt == "csv":
-            sys.stdout.write(("\n" if number > 1 else "") + result.frame.write_csv())
+            sys.stdout.write(("\n" if number > 1 else "") + _flat(result.frame).write_csv())
         elif fmt == "json":
             sys.stdout.write(result.frame.write_json() + "\n")
         else:
@@ -82,6 +83,16 @@ def _print_results(results, fmt: str, numbered: bool) -> None:
                 print(("\n" if number > 1 else "") + f"-- {number}: " + " ".join(result.statement.split()))
             print(format_table(result.frame))
     sys.stdout.flush()
+
+
+def _flat(frame):
+    """CSV holds no lists or structs: those columns are written as their JSON text."""
+    import polars as pl
+
+    nested = [c for c, t in frame.schema.items() if isinstance(t, (pl.List, pl.Array, pl.Struct))]
+    return frame.with_columns(pl.col(c).map_elements(lambda v: json.dumps(v if not hasattr(v, "to_list") else v.to_list(),
+                                                                       default=str, ensure_ascii=False),
+                                                     return_dtype=pl.String) for c in nested)
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
