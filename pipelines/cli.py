@@ -5,28 +5,14 @@ import argparse
 import errno
 import json
 import os
-import shutil
 import sys
 from pathlib import Path
 
 from . import progress
 from .errors import PapertrailError, WarehouseError
-from .paths import PROJECT_ROOT, in_checkout, instance_dir, instance_template
+from .paths import PROJECT_ROOT, in_checkout
+from .instance import dagster_home  # noqa: F401  (cli.dagster_home, as before)
 from .workspace import Workspace
-
-
-def dagster_home(db_path: Path | None = None) -> Path:
-    """The Dagster instance every run and the UI share (paths.instance_dir: the checkout's
-    .dagster/, or beside the warehouse once installed), unless the user set DAGSTER_HOME. The
-    instance config is the shipped dagster.yaml, copied in when it changed."""
-    if os.environ.get("DAGSTER_HOME"):
-        return Path(os.environ["DAGSTER_HOME"])
-    home = instance_dir(Workspace.for_db(db_path).db_path)
-    source, target = instance_template(), home / "dagster.yaml"
-    if source.exists() and (not target.exists() or target.read_bytes() != source.read_bytes()):
-        shutil.copyfile(source, target)
-    os.environ["DAGSTER_HOME"] = str(home)
-    return home
 
 
 def _fail(message: str, code: int = 1) -> int:
