@@ -3,29 +3,16 @@ from __future__ import annotations
 
 import argparse
 import errno
+import json
 import os
-import shutil
 import sys
 from pathlib import Path
 
 from . import progress
 from .errors import PapertrailError, WarehouseError
-from .paths import PROJECT_ROOT, in_checkout, instance_dir, instance_template
+from .paths import PROJECT_ROOT, in_checkout
+from .instance import dagster_home  # noqa: F401  (cli.dagster_home, as before)
 from .workspace import Workspace
-
-
-def dagster_home(db_path: Path | None = None) -> Path:
-    """The Dagster instance every run and the UI share (paths.instance_dir: the checkout's
-    .dagster/, or beside the warehouse once installed), unless the user set DAGSTER_HOME. The
-    instance config is the shipped dagster.yaml, copied in when it changed."""
-    if os.environ.get("DAGSTER_HOME"):
-        return Path(os.environ["DAGSTER_HOME"])
-    home = instance_dir(Workspace.for_db(db_path).db_path)
-    source, target = instance_template(), home / "dagster.yaml"
-    if source.exists() and (not target.exists() or target.read_bytes() != source.read_bytes()):
-        shutil.copyfile(source, target)
-    os.environ["DAGSTER_HOME"] = str(home)
-    return home
 
 
 def _fail(message: str, code: int = 1) -> int:
@@ -74,7 +61,7 @@ def _print_results(results, fmt: str, numbered: bool) -> None:
 
     for number, result in enumerate(results, 1):
         if fmt == "csv":
-            sys.stdout.write(("\n" if number > 1 else "") + result.frame.write_csv())
+            sys.stdout.write(("\n" if number > 1 else "") + _flat(result.frame).write_csv())
         elif fmt == "json":
             sys.stdout.write(result.frame.write_json() + "\n")
         else:
@@ -82,6 +69,16 @@ def _print_results(results, fmt: str, numbered: bool) -> None:
                 print(("\n" if number > 1 else "") + f"-- {number}: " + " ".join(result.statement.split()))
             print(format_table(result.frame))
     sys.stdout.flush()
+
+
+def _flat(frame):
+    """CSV holds no lists or structs: those columns are written as their JSON text."""
+    import polars as pl
+
+    nested = [c for c, t in frame.schema.items() if isinstance(t, (pl.List, pl.Array, pl.Struct))]
+    return frame.with_columns(pl.col(c).map_elements(lambda v: json.dumps(v if not hasattr(v, "to_list") else v.to_list(),
+                                                                       default=str, ensure_ascii=False),
+                                                     return_dtype=pl.String) for c in nested)
 
 
 def cmd_ui(args: argparse.Namespace) -> int:

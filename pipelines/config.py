@@ -1,6 +1,8 @@
 """papertrail.yaml -> typed, validated settings.
 
-Every mistake surfaces as one ConfigError line naming the file and the key path, because a run
+The file's schema is a set of pydantic models (`ConfigFile` and its sections, strict types,
+unknown keys refused); a validated file becomes the frozen runtime settings below (`Config`,
+`SourceConfig`, ...), which the fetcher and the sources read. Every mistake surfaces as one ConfigError line naming the file and the key path, because a run
 that starts with a typo'd key silently falls back to defaults and hammers a host or skips an
 author. API keys are never read from the file, only from the environment variable it names.
 """
@@ -12,15 +14,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+import typing
+from typing import Annotated, Any, ClassVar
 from urllib.parse import urlsplit
 
 import yaml
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
+                      ValidationError, field_validator, model_validator)
+from pydantic_core import PydanticCustomError
 
 from .errors import ConfigError
 
 USER_AGENT_BASE = "papertrail/0.1 (+https://github.com/papertrail"
-_REQUIRED = object()
 
 
 @dataclass(frozen=True)
@@ -203,206 +208,389 @@ def is_private_host(host: str) -> str | None:
     return None
 
 
-class _Reader:
-    """Typed access to one YAML mapping that remembers its key path and rejects leftovers."""
+# --- The file's schema: pydantic models, one per YAML mapping --------------------------------
+# Strict types (YAML `yes` is not 1, "5" is not 5), unknown keys refused, a null value means "use
+# the default". Validation errors become one ConfigError line: file, key path, problem.
 
-    def __init__(self, data: Any, path: str, file: Path):
-        self.path, self.file = path, file
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_means_default(cls, data: Any) -> Any:
         if data is None:
-            data = {}
-        if not isinstance(data, dict):
-            self.fail(path, f"expected a mapping, got {type(data).__name__}")
-        self.data, self.used = data, set()
-
-    def fail(self, path: str, msg: str):
-        raise ConfigError(f"{self.file}: {path or '(top level)'}: {msg}")
-
-    def key(self, name: str) -> str:
-        return f"{self.path}.{name}" if self.path else name
-
-    def get(self, name: str, kind: type | tuple, default: Any = _REQUIRED) -> Any:
-        self.used.add(name)
-        if name not in self.data or self.data[name] is None:
-            if default is _REQUIRED:
-                self.fail(self.key(name), "required key is missing")
-            return default
-        value = self.data[name]
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        # bool is an int in Python; "port: yes" must not pass as 1.
-        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
-            names = " or ".join(k.__name__ for k in kinds)
-            self.fail(self.key(name), f"expected {names}, got {type(value).__name__} {value!r}")
-        return value
-
-    def number(self, name: str, default: float, *, minimum: float = 0, integer: bool = False):
-        value = self.get(name, int if integer else (int, float), default)
-        if value < minimum:
-            self.fail(self.key(name), f"must be >= {minimum}, got {value!r}")
-        return value
-
-    def sub(self, name: str) -> _Reader:
-        return _Reader(self.get(name, dict, {}), self.key(name), self.file)
-
-    def done(self, hint: str = "") -> None:
-        unknown = sorted(set(self.data) - self.used, key=str)
-        if unknown:
-            allowed = ", ".join(sorted(self.used))
-            self.fail(self.key(str(unknown[0])), f"unknown key (known keys here: {allowed}){hint}")
+            return {}
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v is not None}
+        return data
 
 
-def _url(r: _Reader, name: str, default: str | None = _REQUIRED) -> str:
-    value = r.get(name, str, default)
-    if value is None:
-        return value
+def _problem(kind: str, message: str, key: str | None = None) -> PydanticCustomError:
+    """A validation error with this file's own wording; `key` names the key a model-level check
+    is about (pydantic reports those at the model's path). The message is passed as context:
+    pydantic formats `{name}` placeholders in a message template."""
+    return PydanticCustomError(kind, "{message}", {"message": message, "key": key})
+
+
+def _check_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        r.fail(r.key(name), f"expected an http(s) URL, got {value!r}")
+        raise _problem("url", f"expected an http(s) URL, got {value!r}")
     return value
 
 
-def _host_limit(r: _Reader, fallback: HostLimit) -> HostLimit:
-    rps = r.number("requests_per_second", fallback.requests_per_second)
-    if rps <= 0:
-        r.fail(r.key("requests_per_second"), f"must be > 0, got {rps!r}")
-    limit = HostLimit(float(rps), r.number("max_connections", fallback.max_connections, minimum=1,
-                                           integer=True),
-                      r.number("burst", fallback.burst, minimum=1, integer=True))
-    r.done()
-    return limit
-
-
-def _http(r: _Reader, base: Path) -> HttpSettings:
-    d = HttpSettings()
-    num = r.number
-    hosts_r = r.sub("hosts")
-    hosts = {str(h).lower(): _host_limit(hosts_r.sub(str(h)), d.default_host) for h in hosts_r.data}
-    allowed = r.get("allowed_hosts", list, [])
-    for i, h in enumerate(allowed):
-        if not isinstance(h, str):
-            r.fail(r.key(f"allowed_hosts[{i}]"), f"expected str, got {type(h).__name__}")
-    state_dir = r.get("state_dir", str, None)
-    settings = HttpSettings(
-        connect_timeout=float(num("connect_timeout", d.connect_timeout)),
-        read_timeout=float(num("read_timeout", d.read_timeout)),
-        max_attempts=num("max_attempts", d.max_attempts, minimum=1, integer=True),
-        retry_budget=num("retry_budget", d.retry_budget, integer=True),
-        backoff_initial=float(num("backoff_initial", d.backoff_initial)),
-        backoff_max=float(num("backoff_max", d.backoff_max)),
-        retry_after_cap=float(num("retry_after_cap", d.retry_after_cap)),
-        max_body_bytes=num("max_body_bytes", d.max_body_bytes, minimum=1, integer=True),
-        max_redirects=num("max_redirects", d.max_redirects, integer=True),
-        max_concurrency=num("max_concurrency", d.max_concurrency, minimum=1, integer=True),
-        allowed_hosts=tuple(h.lower() for h in allowed),
-        state_dir=(base / state_dir) if state_dir else None,
-        default_host=_host_limit(r.sub("default_host"), d.default_host),
-        hosts=hosts,
-    )
-    r.done()
-    return settings
-
-
-def _source(name: str, r: _Reader, environ: Mapping[str, str], file: Path) -> SourceConfig:
-    spec = ALL_SOURCES[name]
-    if "api_key" in r.data:
-        r.fail(r.key("api_key"), "API keys never go in the config file: put the key in an "
-               "environment variable and name that variable with api_key_env")
-    enabled = r.get("enabled", bool, True)
-    base_url = _url(r, "base_url", spec.base_url or None) if name != "author_pages" else ""
-    page_size = 0
-    if spec.max_page_size:
-        page_size = r.number("page_size", spec.page_size, minimum=1, integer=True)
-        if page_size > spec.max_page_size:
-            r.fail(r.key("page_size"),
-                   f"{spec.label} allows at most {spec.max_page_size}, got {page_size}")
-    key_env = r.get("api_key_env", str, None) if name in ("openalex", "semantic_scholar") else None
-    extra = {k: r.get(k, type(v), v) for k, v in spec.extra.items()}
-    if extra.get("max_results", 0) > 30000:
-        r.fail(r.key("max_results"),
-               f"arXiv serves at most 30000 results per query, got {extra['max_results']}")
-    r.done()
-    if spec.api_key_required and enabled and not key_env:
-        r.fail(r.key("api_key_env"), f"{spec.label} needs an API key: name the environment "
-               "variable that holds it, e.g. api_key_env: OPENALEX_API_KEY")
-    api_key = environ.get(key_env) or None if key_env else None
-    if spec.api_key_required and enabled and not api_key:
-        raise ConfigError(
-            f"{spec.label} needs an API key: set the environment variable {key_env} "
-            f"(named by sources.{name}.api_key_env in {file.name})")
-    return SourceConfig(name=name, label=spec.label, enabled=enabled, base_url=base_url or "",
-                        page_size=page_size, api_key_env=key_env, api_key=api_key, **extra)
-
-
-def _author(r: _Reader) -> AuthorConfig:
-    name = r.get("name", str)
-    pages = r.get("author_pages", list, [])
-    for i, _ in enumerate(pages):
-        _url(_Reader({"u": pages[i]}, r.key(f"author_pages[{i}]"), r.file), "u")
-    cross = r.get("crossref", (str, dict), None)
-    c_query = c_orcid = None
-    if isinstance(cross, str):
-        c_query = cross
-    elif isinstance(cross, dict):
-        cr = _Reader(cross, r.key("crossref"), r.file)
-        c_query, c_orcid = cr.get("query", str, None), cr.get("orcid", str, None)
-        cr.done()
-    author = AuthorConfig(
-        name=name, orcid=r.get("orcid", str, None), author_pages=tuple(pages),
-        arxiv=r.get("arxiv", str, None), openalex=r.get("openalex", str, None),
-        semantic_scholar=str(r.get("semantic_scholar", (str, int), "")) or None,
-        crossref_query=c_query, crossref_orcid=c_orcid, dblp=r.get("dblp", str, None))
-    r.done()
-    return author
-
-
-def _day(r: _Reader, name: str, required: bool = False) -> str | None:
-    value = r.get(name, (str, date), _REQUIRED if required else None)
+def _check_day(value: Any) -> str:
+    if not isinstance(value, (str, date)):
+        raise _problem("day", f"expected str or date, got {type(value).__name__} {value!r}")
     try:
-        return value if value is None else date.fromisoformat(str(value)).isoformat()
+        return date.fromisoformat(str(value)).isoformat()
     except ValueError:
-        r.fail(r.key(name), f"expected a date YYYY-MM-DD (OAI-PMH day granularity), got {value!r}")
+        raise _problem("day", "expected a date YYYY-MM-DD (OAI-PMH day granularity), "
+                              f"got {value!r}") from None
 
 
-def _arxiv_oai(r: _Reader) -> OaiHarvestConfig:
-    if "from" not in r.data:
-        r.fail(r.key("from"), "required key is missing: the first datestamp to harvest "
-               "(YYYY-MM-DD); without it the harvest is the whole arXiv archive")
-    harvest = OaiHarvestConfig(
-        base_url=_url(r, "base_url", OAI_DEFAULT_URL), from_=_day(r, "from", True),
-        until=_day(r, "until"), set=r.get("set", str, None), enabled=r.get("enabled", bool, True),
-        max_pages=r.get("max_pages", int, None))
-    if harvest.max_pages is not None and harvest.max_pages < 1:
-        r.fail(r.key("max_pages"), f"must be >= 1, got {harvest.max_pages!r}")
-    if harvest.until and harvest.until < harvest.from_:
-        r.fail(r.key("until"), f"is before from ({harvest.until} < {harvest.from_})")
-    r.done()
-    return harvest
+Url = Annotated[str, AfterValidator(_check_url)]
+Day = Annotated[str, BeforeValidator(_check_day)]
+Seconds = Annotated[float, Field(ge=0)]
+Count = Annotated[int, Field(ge=0)]
+Positive = Annotated[int, Field(ge=1)]
+
+
+class HostLimitSection(_Section):
+    requests_per_second: float = Field(1.0, gt=0)
+    max_connections: Positive = 2
+    burst: Positive = 1
+
+    def limit(self) -> HostLimit:
+        return HostLimit(float(self.requests_per_second), self.max_connections, self.burst)
+
+
+class HttpSection(_Section):
+    connect_timeout: Seconds = 10.0
+    read_timeout: Seconds = 30.0
+    max_attempts: Positive = 5
+    retry_budget: Count = 200
+    backoff_initial: Seconds = 1.0
+    backoff_max: Seconds = 60.0
+    retry_after_cap: Seconds = 60.0
+    max_body_bytes: Positive = 50 * 1024 * 1024
+    max_redirects: Count = 5
+    max_concurrency: Positive = 8
+    allowed_hosts: list[str] = []
+    state_dir: str | None = None
+    default_host: HostLimitSection = HostLimitSection()
+    hosts: dict[str, HostLimitSection] = {}
+
+    def settings(self, base: Path) -> HttpSettings:
+        return HttpSettings(
+            connect_timeout=float(self.connect_timeout), read_timeout=float(self.read_timeout),
+            max_attempts=self.max_attempts, retry_budget=self.retry_budget,
+            backoff_initial=float(self.backoff_initial), backoff_max=float(self.backoff_max),
+            retry_after_cap=float(self.retry_after_cap), max_body_bytes=self.max_body_bytes,
+            max_redirects=self.max_redirects, max_concurrency=self.max_concurrency,
+            allowed_hosts=tuple(h.lower() for h in self.allowed_hosts),
+            state_dir=(base / self.state_dir) if self.state_dir else None,
+            default_host=self.default_host.limit(),
+            hosts={h.lower(): limit.limit() for h, limit in self.hosts.items()})
+
+
+class SourceSection(_Section):
+    """A fetch source's section; subclasses add the keys that source understands. Defaults that
+    differ per source (base_url, page_size) are None here and come from ALL_SOURCES."""
+
+    NAME: ClassVar[str] = ""
+    # Declared so that a key in the file is refused with its own message, never stored.
+    api_key: Any = Field(None, exclude=True)
+    enabled: bool = True
+
+    @field_validator("api_key")
+    @classmethod
+    def _never_in_the_file(cls, value: Any) -> Any:
+        raise _problem("api_key_in_file", "API keys never go in the config file: put the key in "
+                       "an environment variable and name that variable with api_key_env")
+
+    @property
+    def spec(self) -> SourceDefaults:
+        return ALL_SOURCES[self.NAME]
+
+    def options(self) -> dict[str, Any]:
+        """The source's own keys, defaults filled in, as SourceConfig fields."""
+        return {k: getattr(self, k) for k in self.spec.extra}
+
+
+class _HostedSection(SourceSection):
+    base_url: Url | None = None  # None: the source's default
+
+
+class _PagedSection(_HostedSection):
+    page_size: Positive | None = None
+
+    @model_validator(mode="after")
+    def _page_size_within_the_api_limit(self) -> _PagedSection:
+        if self.page_size is not None and self.page_size > self.spec.max_page_size:
+            raise _problem("page_size", f"{self.spec.label} allows at most "
+                           f"{self.spec.max_page_size}, got {self.page_size}", key="page_size")
+        return self
+
+
+class ArxivSection(_PagedSection):
+    NAME: ClassVar[str] = "arxiv"
+    max_results: int = 30000
+    empty_page_retries: int = 3
+
+    @field_validator("max_results")
+    @classmethod
+    def _arxiv_cap(cls, value: int) -> int:
+        if value > 30000:
+            raise _problem("max_results",
+                           f"arXiv serves at most 30000 results per query, got {value}")
+        return value
+
+
+class OpenAlexSection(_PagedSection):
+    NAME: ClassVar[str] = "openalex"
+    api_key_env: str | None = None
+
+
+class SemanticScholarSection(_PagedSection):
+    NAME: ClassVar[str] = "semantic_scholar"
+    api_key_env: str | None = None
+    fields: str = ALL_SOURCES["semantic_scholar"].extra["fields"]
+
+
+class CrossrefSection(_PagedSection):
+    NAME: ClassVar[str] = "crossref"
+
+
+class AuthorPagesSection(SourceSection):
+    NAME: ClassVar[str] = "author_pages"
+    respect_robots: bool = True
+    max_pages: int = 20
+
+
+class DblpSection(_HostedSection):
+    NAME: ClassVar[str] = "dblp"
+    respect_robots: bool = True
+
+
+class OrcidSection(_HostedSection):
+    NAME: ClassVar[str] = "orcid"
+
+
+SECTIONS: dict[str, type[SourceSection]] = {s.NAME: s for s in (
+    ArxivSection, OpenAlexSection, SemanticScholarSection, CrossrefSection, AuthorPagesSection,
+    DblpSection, OrcidSection)}
+assert list(SECTIONS) == list(ALL_SOURCES), "every source has a section model, in order"
+
+
+class SourcesSection(_Section):
+    arxiv: ArxivSection | None = None
+    openalex: OpenAlexSection | None = None
+    semantic_scholar: SemanticScholarSection | None = None
+    crossref: CrossrefSection | None = None
+    author_pages: AuthorPagesSection | None = None
+    dblp: DblpSection | None = None
+    orcid: OrcidSection | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_means_default(cls, data: Any) -> Any:
+        # `sources: {arxiv: }` turns arXiv on with its defaults
+        if data is None:
+            return {}
+        if isinstance(data, dict):
+            return {k: {} if v is None else v for k, v in data.items()}
+        return data
+
+
+assert list(SourcesSection.model_fields) == list(ALL_SOURCES), "a section per source, in order"
+
+
+class CrossrefQuery(_Section):
+    query: str | None = None
+    orcid: str | None = None
+
+
+def _crossref(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"query": value}
+    if not isinstance(value, dict):
+        raise _problem("crossref", f"expected str or dict, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _id_text(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise _problem("id", f"expected str or int, got {type(value).__name__} {value!r}")
+    return str(value)
+
+
+class AuthorSection(_Section):
+    name: str
+    orcid: str | None = None
+    author_pages: list[Url] = []
+    arxiv: str | None = None
+    openalex: str | None = None
+    semantic_scholar: Annotated[str, BeforeValidator(_id_text)] | None = None
+    crossref: Annotated[CrossrefQuery, BeforeValidator(_crossref)] | None = None
+    dblp: str | None = None
+
+    def author(self) -> AuthorConfig:
+        cross = self.crossref or CrossrefQuery()
+        return AuthorConfig(
+            name=self.name, orcid=self.orcid, author_pages=tuple(self.author_pages),
+            arxiv=self.arxiv, openalex=self.openalex,
+            semantic_scholar=self.semantic_scholar or None, crossref_query=cross.query,
+            crossref_orcid=cross.orcid, dblp=self.dblp)
+
+    def sources(self) -> set[str]:
+        """The fetch sources this author names (live even without a section of their own)."""
+        c = self.crossref
+        return {n for n, v in (
+            ("arxiv", self.arxiv), ("openalex", self.openalex),
+            ("semantic_scholar", self.semantic_scholar),
+            ("crossref", c and (c.query or c.orcid)), ("author_pages", self.author_pages),
+            ("dblp", self.dblp), ("orcid", self.orcid)) if v}
+
+
+class ArxivOaiSection(_Section):
+    from_: Day = Field(alias="from")
+    until: Day | None = None
+    set: str | None = None
+    enabled: bool = True
+    max_pages: Positive | None = None
+    base_url: Url = OAI_DEFAULT_URL
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_is_required(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("from") is None:
+            raise _problem("missing_from", "required key is missing: the first datestamp to harvest "
+                           "(YYYY-MM-DD); without it the harvest is the whole arXiv archive",
+                           key="from")
+        return data
+
+    @model_validator(mode="after")
+    def _until_after_from(self) -> ArxivOaiSection:
+        if self.until and self.until < self.from_:
+            raise _problem("until", f"is before from ({self.until} < {self.from_})", key="until")
+        return self
+
+    def harvest(self) -> OaiHarvestConfig:
+        return OaiHarvestConfig(base_url=self.base_url, from_=self.from_, until=self.until,
+                                set=self.set, enabled=self.enabled, max_pages=self.max_pages)
+
+
+class ConfigFile(_Section):
+    """The whole of papertrail.yaml."""
+
+    mailto: str | None = None
+    http: HttpSection = HttpSection()
+    authors: list[AuthorSection] = []
+    arxiv_oai: ArxivOaiSection | None = None
+    sources: SourcesSection = SourcesSection()
+
+    def section(self, name: str) -> SourceSection | None:
+        return getattr(self.sources, name, None)
+
+
+_EXPECTED = {"int_type": "int", "float_type": "int or float", "string_type": "str",
+             "bool_type": "bool", "list_type": "list", "dict_type": "dict", "model_type": "dict",
+             "model_attributes_type": "dict", "none_required": "nothing"}
+
+
+def _key_path(loc: tuple) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models an annotation can hold a mapping of (through Optional, list, dict
+    values and Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is dict:
+        args = args[1:]
+    elif typing.get_origin(annotation) is Annotated:
+        args = args[:1]
+    return [m for a in args for m in _models_in(a)]
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    """The model that holds the mapping at `loc` (for the list of its known keys)."""
+    model: type[BaseModel] | None = ConfigFile
+    for i, part in enumerate(loc):
+        if model is None:
+            return None
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) or next(
+            (f for f in model.model_fields.values() if f.alias == part), None)
+        if field is None:
+            # a dict key (http.hosts.<host>) or a list index: the model is already the value's
+            continue
+        models = _models_in(field.annotation)
+        model = models[0] if models else None
+    return model
+
+
+def _fix(v: Any) -> str:
+    return str(int(v)) if isinstance(v, float) and v.is_integer() else repr(v)
+
+
+def explain(error: dict) -> str:
+    """One pydantic error as `key.path: problem`, in the words this file has always used."""
+    loc, kind, value, ctx = tuple(error["loc"]), error["type"], error.get("input"), error.get("ctx") or {}
+    if kind == "missing":
+        msg = "required key is missing"
+    elif kind == "extra_forbidden" and loc[:-1] == ("sources",):
+        msg = f"unknown source (known: {', '.join(ALL_SOURCES)})"
+    elif kind == "extra_forbidden":
+        model = _model_at(loc[:-1])
+        known = sorted((f.alias or n) for n, f in (model.model_fields.items() if model else ())
+                       if n != "api_key")
+        msg = f"unknown key (known keys here: {', '.join(known)})"
+    elif kind in _EXPECTED:
+        expected = "a mapping" if not loc else _EXPECTED[kind]
+        msg = f"expected {expected}, got {type(value).__name__}"
+        if isinstance(value, (bool, int, float, str)):
+            msg += f" {value!r}"
+    elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        op = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
+              "less_than": "<"}[kind]
+        bound = next(iter(ctx.values()))
+        msg = f"must be {op} {_fix(bound)}, got {value!r}"
+    else:
+        msg = error["msg"].removeprefix("Value error, ")
+        if ctx.get("key"):
+            loc = (*loc, ctx["key"])
+    return f"{_key_path(loc) or '(top level)'}: {msg}"
+
+
+def _validate(data: Any, file: Path) -> ConfigFile:
+    try:
+        return ConfigFile.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{file}: {explain(exc.errors(include_url=False)[0])}") from None
 
 
 def parse_config(data: Any, file: Path, environ: Mapping[str, str] | None = None) -> Config:
     environ = os.environ if environ is None else environ
-    top = _Reader(data, "", file)
-    mailto = top.get("mailto", str, None)
-    http = _http(top.sub("http"), file.parent)
-    raw_authors = top.get("authors", list, [])
-    authors = tuple(_author(_Reader(a, f"authors[{i}]", file)) for i, a in enumerate(raw_authors))
-    oai = _arxiv_oai(top.sub("arxiv_oai")) if "arxiv_oai" in top.data else None
-    src_r = top.sub("sources")
-    for name in src_r.data:
-        if name not in ALL_SOURCES:
-            src_r.fail(src_r.key(str(name)), f"unknown source (known: {', '.join(ALL_SOURCES)})")
+    raw = _validate(data, file)
+    authors = tuple(a.author() for a in raw.authors)
     # A source an author names is live even without its own section (defaults apply), so that
     # its API key requirement is checked now rather than halfway through a run.
-    used = {n for a in authors for n, v in (
-        ("arxiv", a.arxiv), ("openalex", a.openalex), ("semantic_scholar", a.semantic_scholar),
-        ("crossref", a.crossref_query or a.crossref_orcid), ("author_pages", a.author_pages),
-        ("dblp", a.dblp), ("orcid", a.orcid)) if v}
-    sources = {n: _source(n, src_r.sub(n), environ, file)
-               for n in ALL_SOURCES if n in src_r.data or n in used}
-    src_r.done()
-    top.done()
-    config = Config(path=file, mailto=mailto, http=http, sources=sources, authors=authors,
-                    arxiv_oai=oai)
-    explicit = set(http.allowed_hosts)
+    used = {n for a in raw.authors for n in a.sources()}
+    sources = {n: _source(raw.section(n) or SECTIONS[n](), environ, file)
+               for n in ALL_SOURCES if raw.section(n) is not None or n in used}
+    config = Config(path=file, mailto=raw.mailto, http=raw.http.settings(file.parent),
+                    sources=sources, authors=authors,
+                    arxiv_oai=raw.arxiv_oai.harvest() if raw.arxiv_oai else None)
+    explicit = set(config.http.allowed_hosts)
     for host in config.allowed_hosts() - explicit:
         if host.rsplit(":", 1)[0] in explicit:  # "127.0.0.1" allows every port on it
             continue
@@ -413,6 +601,25 @@ def parse_config(data: Any, file: Path, environ: Mapping[str, str] | None = None
     return config
 
 
+def _source(section: SourceSection, environ: Mapping[str, str], file: Path) -> SourceConfig:
+    name, spec = section.NAME, section.spec
+    key_env = getattr(section, "api_key_env", None)
+    if spec.api_key_required and section.enabled and not key_env:
+        raise ConfigError(f"{file}: sources.{name}.api_key_env: {spec.label} needs an API key: name "
+                          "the environment variable that holds it, e.g. api_key_env: "
+                          "OPENALEX_API_KEY")
+    api_key = environ.get(key_env) or None if key_env else None
+    if spec.api_key_required and section.enabled and not api_key:
+        raise ConfigError(
+            f"{spec.label} needs an API key: set the environment variable {key_env} "
+            f"(named by sources.{name}.api_key_env in {file.name})")
+    base_url = "" if name == "author_pages" else (getattr(section, "base_url", None) or spec.base_url)
+    page_size = (getattr(section, "page_size", None) or spec.page_size) if spec.max_page_size else 0
+    return SourceConfig(name=name, label=spec.label, enabled=section.enabled,
+                        base_url=base_url or "", page_size=page_size, api_key_env=key_env,
+                        api_key=api_key, **section.options())
+
+
 def load_config(path: str | os.PathLike, environ: Mapping[str, str] | None = None) -> Config:
     file = Path(path)
     try:
@@ -421,6 +628,8 @@ def load_config(path: str | os.PathLike, environ: Mapping[str, str] | None = Non
         raise ConfigError(f"{file}: cannot read config file ({exc.strerror or exc})") from None
     try:
         data = yaml.safe_load(text)
+    except ValueError as exc:  # a date the YAML loader cannot build, e.g. 2024-13-01
+        raise ConfigError(f"{file}: not valid YAML: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""

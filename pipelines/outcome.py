@@ -46,7 +46,7 @@ class Outcome:
 def _fetch_log(ws: Workspace, run_id: str) -> pl.DataFrame:
     """The fetch log's rows of a run (one per request, however the run fetched: the landing step,
     the per-source or per-author fetch ops, the OAI-PMH harvest)."""
-    from .stages.fetch import read_fetch_log
+    from .stages.fetch_log import read_fetch_log
 
     return read_fetch_log(ws).filter(pl.col("run_id") == run_id)
 

@@ -35,7 +35,7 @@ def run_pipeline(ws: Workspace, captures: list[str], config_path: str | None = N
 
     from papertrail.assets.resources import PapertrailResource
     from .definitions import ALL_ASSETS
-    from .cli import dagster_home
+    from .instance import dagster_home
 
     for path in captures:
         if not Path(path).exists():

@@ -1,4 +1,4 @@
--- Schemas of the published warehouse. Statements are split on ';' at line ends.
+-- Schemas of the published warehouse. DuckDB's parser splits these files into statements.
 -- Files numbered below 100 run into the empty file before the load, the others after it.
 CREATE SCHEMA IF NOT EXISTS core;
 CREATE SCHEMA IF NOT EXISTS audit;

@@ -95,6 +95,27 @@ def test_arxiv_only_config_needs_no_key(tmp_path):
     ("authors: {name: A}\n", "authors: expected list, got dict"),
     ("http:\n  max_redirects: true\n", "http.max_redirects: expected int, got bool True"),
     ("- just\n- a list\n", "(top level): expected a mapping, got list"),
+    ("mailto: a@b.org\nsoruces: {}\n",
+     "soruces: unknown key (known keys here: arxiv_oai, authors, http, mailto, sources)"),
+    ("http:\n  allowed_hosts: [1]\n", "http.allowed_hosts[0]: expected str, got int 1"),
+    ("http:\n  connect_timeout: -1\n", "http.connect_timeout: must be >= 0, got -1"),
+    ("http:\n  default_host: {burst: 0}\n", "http.default_host.burst: must be >= 1, got 0"),
+    ("http:\n  hosts:\n    a.org: {rps: 1}\n",
+     "http.hosts.a.org.rps: unknown key (known keys here: burst, max_connections, "
+     "requests_per_second)"),
+    ("sources:\n  arxiv: {max_results: 40000}\n",
+     "sources.arxiv.max_results: arXiv serves at most 30000 results per query, got 40000"),
+    ("sources:\n  author_pages: {base_url: 'https://x.org'}\n",
+     "sources.author_pages.base_url: unknown key (known keys here: enabled, max_pages, "
+     "respect_robots)"),
+    ("authors:\n  - name: A\n    author_pages: ['ftp://x.org/a']\n",
+     "authors[0].author_pages[0]: expected an http(s) URL, got 'ftp://x.org/a'"),
+    ("authors:\n  - name: A\n    crossref: [x]\n",
+     "authors[0].crossref: expected str or dict, got list ['x']"),
+    ("authors:\n  - name: A\n    crossref: {querry: x}\n",
+     "authors[0].crossref.querry: unknown key (known keys here: orcid, query)"),
+    ("authors:\n  - name: A\n    semantic_scholar: true\n",
+     "authors[0].semantic_scholar: expected str or int, got bool True"),
 ])
 def test_bad_values_name_the_key_path_and_file(tmp_path, text, message):
     path = write(tmp_path, text)
@@ -103,9 +124,23 @@ def test_bad_values_name_the_key_path_and_file(tmp_path, text, message):
     assert str(err.value).startswith(f"{path}: {message}"), str(err.value)
 
 
+def test_nulls_mean_defaults_and_ids_may_be_numbers(tmp_path):
+    config = load_config(write(tmp_path, "mailto:\nhttp:\nsources:\n  crossref:\nauthors:\n"
+                                         "  - name: A\n    semantic_scholar: 35084211\n"
+                                         "    crossref: {query: A, orcid: ~}\n"), {})
+    assert (config.mailto, config.http.max_attempts) == (None, 5)
+    assert list(config.sources) == ["semantic_scholar", "crossref"]
+    assert config.sources["crossref"].page_size == 1000
+    author = config.authors[0]
+    assert (author.semantic_scholar, author.crossref_query, author.crossref_orcid) == (
+        "35084211", "A", None)
+
+
 def test_invalid_yaml_and_missing_file(tmp_path):
     with pytest.raises(ConfigError, match=r"papertrail.yaml: not valid YAML at line 3"):
         load_config(write(tmp_path, "http:\n  a: [1,\n"), {})
+    with pytest.raises(ConfigError, match=r"papertrail.yaml: not valid YAML: month must be in 1..12"):
+        load_config(write(tmp_path, "arxiv_oai: {from: 2024-13-01}\n"), {})
     with pytest.raises(ConfigError, match="cannot read config file"):
         load_config(tmp_path / "absent.yaml", {})
 

@@ -102,7 +102,8 @@ def test_demo_fetch_lands_exact_counts_and_a_second_fetch_changes_nothing(tmp_pa
     counts = publish(ws, "run-1")
     assert {t: counts[t] for t in ("core.papers", "core.authors", "core.sightings",
                                    "core.citation_snapshots", "audit.quarantine")} == {
-        "core.papers": 55, "core.authors": 17, "core.sightings": 531,
+        # 15 people: the tracked Hana Sato's abstract-list pages (owner "Hana") are hers, not two Hanas
+        "core.papers": 55, "core.authors": 15, "core.sightings": 531,
         "core.citation_snapshots": 261, "audit.quarantine": 0}
     before = {t: fingerprint(ws.db_path, t) for t in CORE}
 

@@ -11,8 +11,8 @@ from werkzeug import Response
 
 from papertrail.pipelines.config import HostLimit, parse_config
 from papertrail.pipelines.http import (ArxivQueryPlan, AuthorPagePlan, CrossrefWorksPlan, FetchResult, Fetcher,
-                            OpenAlexWorksPlan, S2AuthorPapersPlan, S2PaperBatchPlan, fetch_all,
-                            plans_for_config)
+                            OpenAlexWorksPlan, S2AuthorPapersPlan, S2PaperBatchPlan, fetch_all)
+from papertrail.pipelines.sources.fetch_plans import plans_for_config
 
 
 @pytest.fixture(scope="module")

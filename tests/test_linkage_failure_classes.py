@@ -121,3 +121,13 @@ def test_templated_titles_with_boilerplate_abstracts_stay_two_papers_without_the
         rec("t3", "Hierarchical transformers for low-resource languages", [], source="semanticscholar"),
     ])
     assert clusters(out) == {frozenset({"t1"}), frozenset({"t2", "t3"})}
+
+
+def test_a_page_gives_its_owner_a_listed_paper_whose_byline_comes_from_another_source():
+    rows = [rec("k1", "Spectral graph kernels", [], profile_ref="page", capture="/pages/koura.html"),
+            rec("k2", "Spectral graph kernels", ["Lars Berg", "Punit Singh Koura"], source="openalex"),
+            rec("k3", "Protein folding lattices", ["Punit Singh Koura", "Ola Nord"], year=2015, source="openalex",
+                capture="/c/other")]
+    ids = people_of(rows, [{"source": "catalyzex", "name": "Koura, Punit Singh", "captured_at": None,
+                            "record_ref": "page", "capture": "https://example.org/koura"}])
+    assert ids["page"] == ids["k2:2"]

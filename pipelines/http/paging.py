@@ -17,7 +17,6 @@ from urllib.parse import urljoin
 
 from defusedxml import ElementTree
 
-from ..config import Config
 from .client import Fetcher
 from .result import FetchResult, Request
 
@@ -284,45 +283,6 @@ class AuthorPagePlan(Plan):
             if self.declared_total is None:
                 self.declared_total = declared_count(result.content)
             url = next_page_link(result.content, result.final_url)
-
-
-def plans_for_config(config: Config) -> list[Plan]:
-    """Every plan the config's tracked authors call for, over each source's base_url."""
-    plans: list[Plan] = []
-    src = config.sources
-    on = {name: s for name, s in src.items() if s.enabled}
-    for a in config.authors:
-        if a.author_pages and "author_pages" in on:
-            pages = on["author_pages"]
-            plans += [AuthorPagePlan(u, max_pages=pages.max_pages, robots=pages.respect_robots,
-                                    conditional=True)
-                      for u in a.author_pages]
-        if a.arxiv and "arxiv" in on:
-            s = on["arxiv"]
-            plans.append(ArxivQueryPlan(s.base_url, a.arxiv, page_size=s.page_size,
-                                        max_results=s.max_results,
-                                        empty_page_retries=s.empty_page_retries))
-        if a.openalex and "openalex" in on:
-            s = on["openalex"]
-            plans.append(OpenAlexWorksPlan(s.base_url, a.openalex, api_key=s.api_key,
-                                           per_page=s.page_size, mailto=config.mailto))
-        if a.semantic_scholar and "semantic_scholar" in on:
-            s = on["semantic_scholar"]
-            plans.append(S2AuthorPapersPlan(s.base_url, a.semantic_scholar, fields=s.fields,
-                                            page_size=s.page_size, api_key=s.api_key))
-        if (a.crossref_query or a.crossref_orcid) and "crossref" in on:
-            s = on["crossref"]
-            plans.append(CrossrefWorksPlan(s.base_url, query=a.crossref_query,
-                                           orcid=a.crossref_orcid, rows=s.page_size,
-                                           mailto=config.mailto))
-        if a.dblp and "dblp" in on:
-            from ..sources.dblp.live import DblpPersonPlan  # the plan lives with its parser
-            plans.append(DblpPersonPlan(on["dblp"].base_url, a.dblp,
-                                        robots=on["dblp"].respect_robots))
-        if a.orcid and "orcid" in on:
-            from ..sources.orcid.live import OrcidPlan
-            plans.append(OrcidPlan(on["orcid"].base_url, a.orcid))
-    return plans
 
 
 async def run_plan(plan: Plan, fetcher: Fetcher) -> AsyncIterator[FetchResult]:

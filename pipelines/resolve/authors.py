@@ -57,7 +57,7 @@ def mentions_of(records: pl.DataFrame, papers: pl.DataFrame, profiles: pl.DataFr
                           (~pl.col("bare") & (pl.col("given").fill_null("") != "")).alias("linkable")))
 
 
-def page_edges(m: pl.DataFrame) -> pl.DataFrame:
+def page_edges(m: pl.DataFrame, listed_papers: pl.DataFrame | None = None) -> pl.DataFrame:
     """Page identity: an author page's owner is the person it lists papers of. The owner mention
     and, on every paper the page lists, the mention whose name fits the owner's (the same name, the
     same family name and initial, or the owner's bare given name) share a key; two captures of one
@@ -73,8 +73,13 @@ def page_edges(m: pl.DataFrame) -> pl.DataFrame:
             | ((pl.col("last") == pl.col("o_last")) & (first.str.slice(0, 1) == o_first.str.slice(0, 1))
                & ((first == o_first) | (first.str.len_chars() == 1) | (o_first.str.len_chars() == 1)))
             | (pl.col("o_bare") & ((first == pl.col("o_key")) | (pl.col("name_key") == pl.col("o_key")))))
-    listed = (m.filter(pl.col("profile_ref").is_not_null())
-              .select("mid", "record_ref", "profile_ref", "name_key", "last", "given")
+    # The papers a page lists (listed_papers: profile_ref, paper_id), whichever source's byline of
+    # them names the owner: a page may list a paper without its authors.
+    if listed_papers is None:
+        listed_papers = m.filter(pl.col("profile_ref").is_not_null()).select("profile_ref", "paper_id")
+    listed = (m.filter(pl.col("paper_id").is_not_null())
+              .select("mid", "record_ref", "paper_id", "name_key", "last", "given")
+              .join(listed_papers.select("profile_ref", "paper_id").unique(), on="paper_id")
               .join(owners, on="profile_ref").filter(fits.fill_null(False)))
     # Where two names of one byline fit the owner, the page does not say which is theirs.
     listed = listed.filter(pl.len().over("owner_mid", "record_ref") == 1)
@@ -86,7 +91,8 @@ def page_edges(m: pl.DataFrame) -> pl.DataFrame:
     ]).with_columns(pl.col("idx").cast(pl.UInt32), pl.lit("page").alias("kind"))
 
 
-def mention_edges(m: pl.DataFrame, context: pl.DataFrame | None = None) -> pl.DataFrame:
+def mention_edges(m: pl.DataFrame, context: pl.DataFrame | None = None,
+                  listed_papers: pl.DataFrame | None = None) -> pl.DataFrame:
     """(idx = mid, key, kind) for the id, name, page and occurrence rules."""
     # Each rule filters only the columns it reads: a filter copies every column it is given, and
     # the mention table is millions of rows wide.
@@ -115,7 +121,7 @@ def mention_edges(m: pl.DataFrame, context: pl.DataFrame | None = None) -> pl.Da
         named.filter(pl.col("mid").is_in(owner_mids)).select(
             "mid", (pl.lit("name:") + pl.col("name_key")).alias("key"), pl.lit("name_key").alias("kind")),
         name_edges(m.filter(~pl.col("mid").is_in(refused)), context).rename({"idx": "mid"}),
-        page_edges(m).rename({"idx": "mid"}),
+        page_edges(m, listed_papers).rename({"idx": "mid"}),
         unnamed.select(
             "mid", (pl.when(pl.col("bare")).then(pl.lit("bare:")).otherwise(pl.lit("at:")) + occurrence).alias("key"),
             pl.lit("occurrence").alias("kind")),
@@ -159,32 +165,12 @@ def split_orcid_conflicts(m: pl.DataFrame, edges: pl.DataFrame, cluster: pl.Seri
             .to_series().alias("cluster"))
 
 
-def weak_name_edges(m: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
-    """Name-key edges for initials-only spellings that no evidence ties to a fuller spelling, that
-    appear at most once per list and whose mentions carry at most one ORCID."""
-    weak = m.filter(pl.col("weak"))
-    partners = pl.concat([pairs.select(pl.col("mid_a").alias("mid"), pl.col("mid_b").alias("other")),
-                          pairs.select(pl.col("mid_b").alias("mid"), pl.col("mid_a").alias("other"))])
-    first = m.filter(pl.col("strong")).select(pl.col("mid").alias("other"),
-                                              pl.col("given").str.split(" ").list.first().alias("first"))
-    pointed = (partners.join(weak.select("mid", "name_key"), on="mid").join(first, on="other")
-               .group_by("name_key").agg(pl.col("first").n_unique().alias("n_first")))
-    orcids = weak.group_by("name_key").agg(pl.col("orcid").drop_nulls().n_unique().alias("n_orcid"))
-    twice = (weak.group_by("name_key", "record_ref").len().filter(pl.col("len") > 1)
-             .select("name_key").unique())
-    ok = (weak.join(pointed, on="name_key", how="left").join(orcids, on="name_key")
-          .join(twice, on="name_key", how="anti")
-          .filter((pl.col("n_first").fill_null(0) == 0) & ((pl.col("n_orcid") <= 1) | pl.col("orcid").is_null())))
-    return ok.select(pl.col("mid").cast(pl.UInt32).alias("idx"), (pl.lit("name:") + pl.col("name_key")).alias("key"),
-                     pl.lit("name_key").alias("kind"))
-
-
-def cluster_mentions(m: pl.DataFrame, context: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.Series, pl.DataFrame]:
+def cluster_mentions(m: pl.DataFrame, context: pl.DataFrame | None = None,
+                     listed_papers: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.Series, pl.DataFrame]:
     """Returns every edge (with evidence links), the final cluster per mention and the evidence."""
-    edges = mention_edges(m, context)
+    edges = mention_edges(m, context, listed_papers)
     strong_cluster = components(edges.select("idx", "key"), m.height)
     pairs = evidence_pairs(m, strong_cluster)
-    edges = pl.concat([edges, weak_name_edges(m, pairs)])
     key = pl.lit("ev:") + pl.col("mid_a").cast(pl.String) + "-" + pl.col("mid_b").cast(pl.String)
     linked = pl.concat([pairs.select(pl.col("mid_a").alias("idx"), key.alias("key"), pl.col("rule").alias("kind")),
                         pairs.select(pl.col("mid_b").alias("idx"), key.alias("key"), pl.col("rule").alias("kind"))])
@@ -205,7 +191,7 @@ def resolve_authors(records: pl.DataFrame, papers: pl.DataFrame, profiles: pl.Da
     profile_links = (records.select("profile_ref", "paper_id", "source", "capture")
                      .filter(pl.col("profile_ref").is_not_null()))
     del records, papers
-    edges, cluster, pairs = cluster_mentions(m, context)
+    edges, cluster, pairs = cluster_mentions(m, context, profile_links)
     known = (crosswalk if crosswalk is not None else pl.DataFrame(schema={"key": pl.String, "paper_id": pl.String}))
     known = (known.filter(pl.col("key").str.starts_with(AUTHOR_CROSSWALK_PREFIX))
              .select(pl.col("key").str.strip_prefix(AUTHOR_CROSSWALK_PREFIX), pl.col("paper_id").alias("id")))

@@ -20,25 +20,13 @@ import polars as pl
 
 from .. import progress
 from ..config import Config
-from ..http import Fetcher, FetchResult, fetch_all, plans_for_config
-from ..io import write_parquet
-from ..records import Capture, reject
+from ..http import Fetcher, FetchResult, fetch_all
+from ..sources.arxiv.harvest import harvest
+from ..sources.fetch_plans import plans_for_config
 from ..workspace import Workspace
+from .fetch_log import (FETCH_LOG_SCHEMA, HttpCapture, append_fetch_log,  # noqa: F401
+                        fetch_log_path, quarantine_row, read_fetch_log, validator_dir)
 from .landing import LandingResult, forget_fetch_rejects, keep_rejects, land, landing_lock
-
-FETCH_LOG_SCHEMA = {
-    "run_id": pl.String, "url": pl.String, "final_url": pl.String, "status": pl.Int32,
-    "headers": pl.String, "fetched_at": pl.Datetime("us", "UTC"), "sha256": pl.String,
-    "bytes": pl.Int64, "error": pl.String, "attempts": pl.Int32, "unchanged": pl.Boolean,
-    "tag": pl.String,
-}
-
-
-@dataclass(frozen=True)
-class HttpCapture(Capture):
-    """A capture that carries its fetch-log facts (status, headers, error) into the manifest."""
-
-    meta: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass
@@ -52,19 +40,6 @@ class FetchStageResult:
     @property
     def new(self) -> int:
         return len(self.landed.new)
-
-
-def validator_dir(ws: Workspace) -> Path:
-    return ws.landing_dir / "http"
-
-
-def fetch_log_path(ws: Workspace) -> Path:
-    return ws.landing_dir / "fetch_log.parquet"
-
-
-def read_fetch_log(ws: Workspace) -> pl.DataFrame:
-    path = fetch_log_path(ws)
-    return pl.read_parquet(path) if path.exists() else pl.DataFrame(schema=FETCH_LOG_SCHEMA)
 
 
 def fetch_config(ws: Workspace, config: Config, run_id: str | None = None,
@@ -94,8 +69,7 @@ def fetch_config(ws: Workspace, config: Config, run_id: str | None = None,
         keep_rejects(ws, outcome.failed)
         append_fetch_log(ws, results, run_id)
     if sources is None and config.arxiv_oai and config.arxiv_oai.enabled:
-        from ..sources.arxiv.harvest import harvest  # lands page by page itself, resumable
-        oai = harvest(ws, config, run_id, **fetcher_overrides)
+        oai = harvest(ws, config, run_id, **fetcher_overrides)  # lands page by page, resumable
         outcome.requests += oai.requests
         outcome.landed.observed += oai.landed.observed
         outcome.landed.new += oai.landed.new
@@ -115,20 +89,6 @@ async def _fetch(config: Config, state_dir: Path, overrides: dict) -> tuple[list
                 failed += result.error is not None
                 bar.update(note=f"{len(results)} requests, {failed} failed for good")
         return results, fetcher.given_up_hosts()
-
-
-def quarantine_row(res: FetchResult) -> dict:
-    """A failed fetch as a reject; the body (an error page, HTML where JSON was due) is its payload."""
-    return reject(None, res.request.tag if res.request else None, res.error, res.content,
-                  stage="fetch") | {"capture": res.url, "seen_at": res.fetched_at}
-
-
-def append_fetch_log(ws: Workspace, results: list[FetchResult], run_id: str | None) -> None:
-    if not results:
-        return
-    rows = [{**r.log_row(), "run_id": run_id} for r in results]
-    new = pl.DataFrame(rows, schema=FETCH_LOG_SCHEMA).sort("fetched_at", "url")
-    write_parquet(pl.concat([read_fetch_log(ws), new]), fetch_log_path(ws))
 
 
 def export_landed(ws: Workspace, folder: Path) -> list[Path]:

@@ -16,7 +16,7 @@ import duckdb
 import yaml
 
 from ..paths import sql_dir
-from .publish import sql_statements
+from .statements import sql_statements
 
 DOCS_FILE = "columns.yaml"
 TABLE_SCHEMAS = ("core", "audit")   # tables loaded from staging (and audit.runs)

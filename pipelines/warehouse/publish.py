@@ -17,8 +17,9 @@ import polars as pl
 
 from ..errors import WarehouseError
 from ..progress import Bar, task as progress_line
-from ..paths import sql_dir
 from ..workspace import Workspace
+from .catalog import comment_statements
+from .statements import sql_statements
 
 LOADED = {  # staged table -> warehouse table
     "papers": "core.papers", "authors": "core.authors", "authorships": "core.authorships",
@@ -32,24 +33,7 @@ LOADED = {  # staged table -> warehouse table
 # Test hook (tests/test_publish_safety.py): seconds to sleep after the first table is loaded, so
 # that a SIGKILL or a reader deterministically lands in the middle of the load. Unset in real use.
 PAUSE_ENV = "PAPERTRAIL_TEST_PUBLISH_PAUSE"
-DERIVE_FROM = 100  # sql/ files numbered from here on run after the load
 _NEXT = re.compile(r"^\.(?P<name>.+)\.next-(?P<pid>\d+)(\.wal)?$")
-
-
-def sql_statements(phase: str | None = None) -> list[tuple[str, str]]:
-    """(file name, statement) for every statement of the sql/*.sql files, in file order. Phase
-    "schema": files numbered below 100, run into the empty file before the load; "derive": the
-    others (key checks, analytics tables, views), run after it; None: all."""
-    statements = []
-    for path in sorted(sql_dir().glob("*.sql")):
-        number = int(m.group(1)) if (m := re.match(r"(\d+)_", path.name)) else 0
-        if phase and (phase == "schema") != (number < DERIVE_FROM):
-            continue
-        for stmt in re.split(r";\s*$", path.read_text("utf-8"), flags=re.MULTILINE):
-            body = "\n".join(line for line in stmt.splitlines() if not line.strip().startswith("--")).strip()
-            if body:
-                statements.append((path.name, body))
-    return statements
 
 
 def check_published(db_path: Path) -> None:
@@ -170,7 +154,6 @@ def publish(ws: Workspace, staged: dict[str, Path], runs: pl.DataFrame,
 
 def _describe(con: duckdb.DuckDBPyConnection) -> None:
     """COMMENT ON every table, view and column described in sql/columns.yaml."""
-    from .catalog import comment_statements  # catalog reads sql_statements from here
 
     for statement in comment_statements(con):
         con.execute(statement)

@@ -28,7 +28,7 @@ from ...errors import ConfigError, PapertrailError
 from ...http import Fetcher, FetchResult
 from ...http.oai import OaiListRecordsPlan
 from ...io import atomic_write_bytes
-from ...stages.fetch import HttpCapture, append_fetch_log, quarantine_row, validator_dir
+from ...stages.fetch_log import HttpCapture, append_fetch_log, quarantine_row, validator_dir
 from ...stages.landing import LandingResult, keep_rejects, land, landing_lock
 from ...workspace import Workspace
 
