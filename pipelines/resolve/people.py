@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.cluster.hierarchy import linkage
 
 from .keys import folded
 from .linkage import block_pairs
-from .settings import PEOPLE_BLOCK_MAX, PEOPLE_MERGE_WEIGHT, PEOPLE_STRONG_LINK
+from .settings import COAUTHOR_LIST_MAX, PEOPLE_BLOCK_MAX, PEOPLE_MERGE_WEIGHT, PEOPLE_STRONG_LINK
 
 # (level, log2 weight) per comparison, strongest first.
 WEIGHTS = {
@@ -42,6 +42,8 @@ TITLE_IDF_LEVELS = (10.0, 5.0)
 # Venues agree when their shared words are telling enough ("fuzzy systems", not "ieee transactions").
 VENUE_IDF_SAME = 5.0
 IDF_PSEUDO_DOCUMENTS = 1000
+BLOCK_KEYS_PER_LIST = 3
+SCORE_SLICE_PAIRS = 500_000
 # A shared affiliation word is a place when rare ("aberystwyth"), not when it is "university".
 AFFILIATION_IDF_SAME, AFFILIATION_IDF_DIFFER = 4.0, 2.5
 RARE_FAMILY_NAMES = 2  # at most this many distinct full names with the family name
@@ -59,16 +61,19 @@ def signatures(m: pl.DataFrame, context: pl.DataFrame) -> pl.DataFrame:
     """One row per (full name, paper): its mentions and what the paper and the byline say."""
     named = m.filter((pl.col("strong") | pl.col("weak")) & pl.col("paper_id").is_not_null() & ~pl.col("owner"))
     coauthor_key = pl.col("last") + " " + pl.col("given").str.slice(0, 1)
-    byline = (m.filter(pl.col("chosen") & ~pl.col("bare"))
-              .select("paper_id", "name_key", coauthor_key.alias("co"), pl.col("name_key").alias("co_full"))
+    # Bylines longer than COAUTHOR_LIST_MAX (collaborations) give no co-author evidence: every
+    # member would be every other's co-author, quadratic in the byline and telling nothing.
+    chosen = m.filter(pl.col("chosen") & ~pl.col("bare"))
+    short = chosen.group_by("paper_id").len().filter(pl.col("len") <= COAUTHOR_LIST_MAX).select("paper_id")
+    byline = (chosen.join(short, on="paper_id")
+              .select("paper_id", "name_key", coauthor_key.alias("co"))
               .drop_nulls())
     sigs = (named.group_by("name_key", "paper_id")
             .agg(pl.col("mid"), pl.col("affiliations").list.explode(keep_nulls=False, empty_as_null=False).drop_nulls().alias("affs"),
                  pl.col("orcid").drop_nulls().first().alias("orcid")))
     co = (sigs.select("name_key", "paper_id").join(byline, on="paper_id")
           .filter(pl.col("name_key") != pl.col("name_key_right"))
-          .group_by("name_key", "paper_id").agg(pl.col("co").unique().alias("coauthors"),
-                                                pl.col("co_full").unique().alias("coauthors_full")))
+          .group_by("name_key", "paper_id").agg(pl.col("co").unique().alias("coauthors")))
     words = folded("title").str.split(" ").list.eval(
         pl.element().filter((pl.element().str.len_chars() > 2) & ~pl.element().is_in(sorted(_STOP)))).list.unique()
     venue_words = folded("venue").str.split(" ").list.eval(
@@ -100,13 +105,15 @@ def _pairs(sigs: pl.DataFrame) -> pl.DataFrame:
     big = sized.filter(pl.col("len") > PEOPLE_BLOCK_MAX)
     if big.is_empty():
         return all_pairs.cast({"a": pl.UInt32, "b": pl.UInt32})
+    # A few keys per signature: its first co-authors and affiliation words in a fixed order (more
+    # keys add pairs, not recall, once blocks are cut to neighbourhoods).
     keys = pl.concat([
-        big.explode("coauthors").select("sid", (pl.col("name_key") + "|c:" + pl.col("coauthors")).alias("key"),
-                                        pl.col("year").alias("order")),
+        big.with_columns(pl.col("coauthors").list.sort().list.head(BLOCK_KEYS_PER_LIST)).explode("coauthors")
+        .select("sid", (pl.col("name_key") + "|c:" + pl.col("coauthors")).alias("key"), pl.col("year").alias("order")),
         big.select("sid", (pl.col("name_key") + "|v:" + pl.col("venue").list.sort().list.join(" ")).alias("key"),
                    pl.col("year").alias("order")),
-        big.explode("awords").select("sid", (pl.col("name_key") + "|a:" + pl.col("awords")).alias("key"),
-                                     pl.col("year").alias("order")),
+        big.with_columns(pl.col("awords").list.sort().list.head(BLOCK_KEYS_PER_LIST)).explode("awords")
+        .select("sid", (pl.col("name_key") + "|a:" + pl.col("awords")).alias("key"), pl.col("year").alias("order")),
     ]).rename({"sid": "idx"})
     near = block_pairs(keys, PEOPLE_BLOCK_MAX, 5)
     return pl.concat([all_pairs.cast({"a": pl.UInt32, "b": pl.UInt32}), near]).unique()
@@ -121,7 +128,7 @@ def token_weights(sigs: pl.DataFrame) -> dict[str, pl.DataFrame]:
 def scored(sigs: pl.DataFrame, pairs: pl.DataFrame, idf: dict[str, pl.DataFrame] | None = None) -> pl.DataFrame:
     """Each pair's summed weight (and the ORCID conflict that forbids it)."""
     idf = idf or token_weights(sigs)
-    side = sigs.select("sid", "coauthors", "coauthors_full", "venue", "awords", "twords", "topic", "year", "orcid", "rare_family", "initials", "n_orcid")
+    side = sigs.select("sid", "coauthors", "venue", "awords", "twords", "topic", "year", "orcid", "rare_family", "initials", "n_orcid")
     j = pairs.join(side.rename(lambda c: c + "_a"), left_on="a", right_on="sid_a").join(
         side.rename(lambda c: c + "_b"), left_on="b", right_on="sid_b")
     # Co-authors agree by family name and initial, as sources that write only initials allow.
@@ -162,9 +169,7 @@ def scored(sigs: pl.DataFrame, pairs: pl.DataFrame, idf: dict[str, pl.DataFrame]
     unsure = ((pl.col("n_orcid_a") >= 2) & (pl.col("orcid_a").is_null() != pl.col("orcid_b").is_null())
               & (weight < PEOPLE_STRONG_LINK))
     conflict = (pl.col("orcid_a") != pl.col("orcid_b")).fill_null(False) | unsure
-    return j.select("a", "b", weight.alias("weight"), conflict.alias("conflict"),
-                    (pl.col("coauthors_full_a").list.set_intersection("coauthors_full_b").list.len()
-                     .fill_null(0) >= 1).alias("shared_coauthor"))
+    return j.select("a", "b", weight.alias("weight"), conflict.alias("conflict"))
 
 
 def _idf(frame: pl.DataFrame, column: str) -> pl.DataFrame:
@@ -192,20 +197,17 @@ def person_clusters(sigs: pl.DataFrame, pairs: pl.DataFrame) -> pl.Series:
     if pairs.is_empty():
         return pl.Series("person", label)
     names = sigs["name_key"]
-    sizes = sigs.group_by("name_key", maintain_order=True).agg(pl.col("sid").min().alias("first"), pl.len())
-    by_name = pairs.with_columns(names.gather(pairs["a"]).alias("name_key"))
-    grouped = {k: g for (k,), g in by_name.partition_by("name_key", as_dict=True).items()}
-    for name, first, n in sizes.iter_rows():
-        if n < 2 or name not in grouped:
-            continue
-        block = grouped[name]
+    sizes = sigs.group_by("name_key").agg(pl.col("sid").min().alias("first"), pl.len())
+    by_name = pairs.with_columns(names.gather(pairs["a"]).alias("name_key")).join(sizes, on="name_key")
+    # Most names are written on two papers: average linkage of two is their one pair's weight,
+    # decided for all such names at once rather than a Python call per name.
+    two = by_name.filter((pl.col("len") == 2) & (pl.col("weight") >= PEOPLE_MERGE_WEIGHT) & ~pl.col("conflict"))
+    label[two["b"].to_numpy().astype(np.int64)] = two["a"].to_numpy().astype(np.int64)
+    rest = by_name.filter(pl.col("len") > 2)
+    for (name,), block in rest.partition_by("name_key", as_dict=True).items():
+        first, n = int(block["first"][0]), int(block["len"][0])
         if n <= PEOPLE_BLOCK_MAX:
-            # Average linkage keeps groups apart that only a few pairs tie; a shared co-author is
-            # near-proof on its own (15 of 286,641 different-person pairs in AMiner), so groups it
-            # ties are then joined as well.
-            groups = _average_linkage(block, first, n)
-            tied = block.filter(pl.col("shared_coauthor") & ~pl.col("conflict"))
-            label[first:first + n] = first + _components_with_groups(tied, groups, first, n)
+            label[first:first + n] = first + _average_linkage(block, first, n)
         else:
             strong = block.filter((pl.col("weight") >= PEOPLE_STRONG_LINK) & ~pl.col("conflict"))
             label[first:first + n] = first + _components(strong, first, n)
@@ -226,18 +228,28 @@ def _average_linkage(block: pl.DataFrame, first: int, n: int) -> np.ndarray:
     np.fill_diagonal(dist, 0.0)
     condensed = dist[np.triu_indices(n, 1)]
     tree = linkage(condensed, method="average")
-    return fcluster(tree, t=cap - PEOPLE_MERGE_WEIGHT, criterion="distance").astype(np.int64) - 1
+    return _cut(tree, n, cap - PEOPLE_MERGE_WEIGHT)
 
 
-def _components_with_groups(links: pl.DataFrame, groups: np.ndarray, first: int, n: int) -> np.ndarray:
-    """Components of signatures joined by `links` or by sharing a group."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-    a = np.concatenate([links["a"].to_numpy().astype(np.int64) - first, np.arange(n)])
-    b = np.concatenate([links["b"].to_numpy().astype(np.int64) - first, n + groups])
-    size = n + int(groups.max()) + 1
-    _, comp = connected_components(coo_matrix((np.ones(a.size), (a, b)), shape=(size, size)).tocsr(), directed=False)
-    return comp[:n].astype(np.int64)
+def _cut(tree: np.ndarray, n: int, height: float) -> np.ndarray:
+    """fcluster(criterion='distance') without its per-call validation (most of its cost over tens
+    of thousands of small names): average-linkage merge heights never decrease, so the clusters
+    are the merges up to `height`, joined in order."""
+    parent = np.arange(2 * n - 1)
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, (x, y, dist, _) in enumerate(tree):
+        if dist > height:
+            break
+        parent[root(int(x))] = n + i
+        parent[root(int(y))] = n + i
+    roots = np.array([root(i) for i in range(n)])
+    return np.unique(roots, return_inverse=True)[1].astype(np.int64)
 
 
 def _components(links: pl.DataFrame, first: int, n: int) -> np.ndarray:
@@ -255,9 +267,13 @@ def name_edges(m: pl.DataFrame, context: pl.DataFrame) -> pl.DataFrame:
     if sigs.is_empty():
         return pl.DataFrame(schema={"idx": pl.UInt32, "key": pl.String, "kind": pl.String})
     pairs = _pairs(sigs)
-    scores = scored(sigs, pairs) if pairs.height else pl.DataFrame(
-        schema={"a": pl.UInt32, "b": pl.UInt32, "weight": pl.Float64, "conflict": pl.Boolean,
-                "shared_coauthor": pl.Boolean})
+    idf = token_weights(sigs)
+    # Scored a slice at a time: each pair carries both sides' word lists while it is scored,
+    # so memory follows the slice, not all pairs of every name.
+    slices = [scored(sigs, pairs.slice(start, SCORE_SLICE_PAIRS), idf)
+              for start in range(0, pairs.height, SCORE_SLICE_PAIRS)]
+    scores = pl.concat(slices) if slices else pl.DataFrame(
+        schema={"a": pl.UInt32, "b": pl.UInt32, "weight": pl.Float64, "conflict": pl.Boolean})
     person = person_clusters(sigs, scores)
     # A name that stays one person keeps its plain key (and so its id from earlier runs); a name
     # split into several people names each by its earliest paper id (stable through the crosswalk).

@@ -64,7 +64,7 @@ AUTHOR_CROSSWALK_PREFIX = "author/"
 
 # People (people.py): names written by more signatures than this compare only signatures sharing
 # a co-author, venue or affiliation word, and join only by links of PEOPLE_STRONG_LINK or more.
-PEOPLE_BLOCK_MAX = 600
+PEOPLE_BLOCK_MAX = 300
 PEOPLE_STRONG_LINK = 8.0
 # Mentions of one full name are one person when their papers' average pairwise weight (log2
 # likelihood ratio, people.WEIGHTS) reaches this.
