@@ -24,28 +24,10 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 from pydantic_core import PydanticCustomError
 
 from .errors import ConfigError
+from .sources.openalex import settings as openalex_settings
+from .sources.spec import HostLimit, SourceDefaults
 
 USER_AGENT_BASE = "papertrail/0.1 (+https://github.com/papertrail"
-
-
-@dataclass(frozen=True)
-class HostLimit:
-    """Pace for one host. burst=1 means no burst: requests are evenly spaced."""
-
-    requests_per_second: float
-    max_connections: int = 2
-    burst: int = 1
-
-
-@dataclass(frozen=True)
-class SourceDefaults:
-    label: str
-    base_url: str
-    page_size: int
-    max_page_size: int
-    host_limit: HostLimit
-    api_key_required: bool = False
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
 
 # Host limits follow each API's published policy; they attach to the host of the source's
@@ -53,8 +35,7 @@ class SourceDefaults:
 SOURCES: dict[str, SourceDefaults] = {
     "arxiv": SourceDefaults("arXiv", "https://export.arxiv.org/api/query", 2000, 2000,
                             HostLimit(1 / 3, 1), extra={"max_results": 30000, "empty_page_retries": 3}),
-    "openalex": SourceDefaults("OpenAlex", "https://api.openalex.org", 200, 200,
-                               HostLimit(10, 4), api_key_required=True),
+    "openalex": openalex_settings.FETCH_SOURCE,
     "semantic_scholar": SourceDefaults(
         "Semantic Scholar", "https://api.semanticscholar.org/graph/v1", 1000, 1000, HostLimit(1, 1),
         extra={"fields": "title,externalIds,year,publicationDate,authors,citationCount,venue"}),

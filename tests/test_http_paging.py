@@ -11,7 +11,8 @@ from werkzeug import Response
 
 from papertrail.pipelines.config import HostLimit, parse_config
 from papertrail.pipelines.http import (ArxivQueryPlan, AuthorPagePlan, CrossrefWorksPlan, FetchResult, Fetcher,
-                            OpenAlexWorksPlan, S2AuthorPapersPlan, S2PaperBatchPlan, fetch_all)
+                            S2AuthorPapersPlan, S2PaperBatchPlan, fetch_all)
+from papertrail.pipelines.sources.openalex.paging import OpenAlexWorksPlan
 from papertrail.pipelines.sources.fetch_plans import plans_for_config
 
 

@@ -5,7 +5,7 @@
             landing_zone.store(result.content, result.log_row())
 """
 from .client import Fetcher
-from .paging import (ArxivQueryPlan, AuthorPagePlan, CrossrefWorksPlan, OpenAlexWorksPlan, Plan,
+from .paging import (ArxivQueryPlan, AuthorPagePlan, CrossrefWorksPlan, Plan,
                      S2AuthorPapersPlan, S2PaperBatchPlan, arxiv_page_info, declared_count,
                      fetch_all, next_page_link, run_plan)
 from .result import FetchResult, Redactor, Request, fetch_log_row
@@ -13,7 +13,7 @@ from .validators import ValidatorStore
 
 __all__ = [
     "ArxivQueryPlan", "AuthorPagePlan", "CrossrefWorksPlan", "FetchResult", "Fetcher",
-    "OpenAlexWorksPlan", "Plan", "Redactor", "Request", "S2AuthorPapersPlan", "S2PaperBatchPlan",
+    "Plan", "Redactor", "Request", "S2AuthorPapersPlan", "S2PaperBatchPlan",
     "ValidatorStore", "arxiv_page_info", "declared_count", "fetch_all", "fetch_log_row",
     "next_page_link", "run_plan",
 ]

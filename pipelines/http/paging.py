@@ -113,41 +113,6 @@ class ArxivQueryPlan(Plan):
             start += entries  # by what arrived, so a short page never skips records
 
 
-def _openalex_filter(author: str) -> str:
-    ident = author.strip().rsplit("/", 1)[-1]
-    if re.fullmatch(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", ident):
-        return f"author.orcid:{ident}"
-    return f"author.id:{ident}"
-
-
-class OpenAlexWorksPlan(Plan):
-    """/works?filter=...&cursor=* then meta.next_cursor until null (page= stops at 10,000)."""
-
-    name = "openalex"
-
-    def __init__(self, base_url: str, author: str | None = None, *, api_key: str | None,
-                 filter: str | None = None, per_page: int = 200, mailto: str | None = None):
-        self.url = base_url.rstrip("/") + "/works"
-        self.filter = filter or _openalex_filter(author or "")
-        self.per_page, self.api_key, self.mailto = min(per_page, 200), api_key, mailto
-
-    def steps(self) -> Steps:
-        cursor: str | None = "*"
-        seen: set[str] = set()
-        while cursor and cursor not in seen:
-            seen.add(cursor)
-            params = {"filter": self.filter, "per_page": self.per_page, "cursor": cursor}
-            if self.mailto:
-                params["mailto"] = self.mailto
-            if self.api_key:
-                params["api_key"] = self.api_key
-            result = yield Request(self.url, params=params, expect="json", tag=self.name)
-            data = _json(result) if _usable(result) else None
-            if not data or not data.get("results"):
-                return
-            cursor = (data.get("meta") or {}).get("next_cursor")
-
-
 class S2AuthorPapersPlan(Plan):
     """/author/{id}/papers with offset/limit, keeping offset + limit < 10,000."""
 

@@ -1,14 +1,16 @@
 """The fetch plans a config calls for: each tracked author at each enabled fetch source.
 
 Above both the HTTP layer (`http.paging`: the generic plans and paging) and the source folders
-(dblp's and ORCID's plans live with their parsers), so neither imports the other's way round.
+(dblp's, ORCID's and OpenAlex's plans live in their folders), so neither imports the other.
+OpenAlex is the model of a source folder: `sources/openalex/settings.py` (defaults, pace,
+priority) and `sources/openalex/paging.py` (its plan and `plans(author, source, config)`).
 """
 from __future__ import annotations
 
 from ..config import Config
-from ..http.paging import (ArxivQueryPlan, AuthorPagePlan, CrossrefWorksPlan, OpenAlexWorksPlan,
-                           Plan, S2AuthorPapersPlan)
+from ..http.paging import ArxivQueryPlan, AuthorPagePlan, CrossrefWorksPlan, Plan, S2AuthorPapersPlan
 from .dblp.live import DblpPersonPlan
+from .openalex import paging as openalex
 from .orcid.live import OrcidPlan
 
 
@@ -29,9 +31,7 @@ def plans_for_config(config: Config) -> list[Plan]:
                                         max_results=s.max_results,
                                         empty_page_retries=s.empty_page_retries))
         if a.openalex and "openalex" in on:
-            s = on["openalex"]
-            plans.append(OpenAlexWorksPlan(s.base_url, a.openalex, api_key=s.api_key,
-                                           per_page=s.page_size, mailto=config.mailto))
+            plans += openalex.plans(a.openalex, on["openalex"], config)
         if a.semantic_scholar and "semantic_scholar" in on:
             s = on["semantic_scholar"]
             plans.append(S2AuthorPapersPlan(s.base_url, a.semantic_scholar, fields=s.fields,

@@ -41,6 +41,18 @@ def parsers() -> tuple[ModuleType, ...]:
     return tuple(importlib.import_module(name) for name in PARSER_MODULES)
 
 
+def priorities() -> dict[str, int]:
+    """Record format -> its rank when formats disagree on a field (lower wins), for the formats
+    whose folder declares it (`PRIORITY` beside `NAME`; OpenAlex so far)."""
+    ranks = {}
+    for module in parsers():
+        settings = importlib.import_module(module.__name__ + ".settings") \
+            if hasattr(module, "__path__") else module
+        if hasattr(settings, "PRIORITY"):
+            ranks[settings.NAME] = settings.PRIORITY
+    return ranks
+
+
 def detect(capture: Capture) -> ModuleType:
     """The parser module whose sniffer accepts this capture's content."""
     text = decode(capture)

@@ -1,9 +1,26 @@
-"""OpenAlex constants: id shapes, which entity kinds carry papers/profiles, topic hierarchy levels."""
+"""OpenAlex settings, as a fetch source (defaults and pace of the API papertrail.yaml's
+`sources.openalex` configures) and as a record format (id shapes, which entity kinds carry
+papers/profiles, topic hierarchy levels, its priority when sources disagree)."""
 from __future__ import annotations
 
 import re
 
-NAME = "openalex"
+from ..spec import HostLimit, SourceDefaults
+
+NAME = "openalex"  # the record format, and the fetch source of the same name
+
+# --- The fetch source (paging: sources/openalex/paging.py) -------------------------------------
+# 10 requests/s on 4 connections is OpenAlex's published limit; an API key has been required
+# since 2026-02; /works pages hold at most 200 results.
+FETCH_SOURCE = SourceDefaults("OpenAlex", "https://api.openalex.org", page_size=200,
+                              max_page_size=200, host_limit=HostLimit(10, 4),
+                              api_key_required=True)
+MAX_PER_PAGE = FETCH_SOURCE.max_page_size
+
+# --- The record format --------------------------------------------------------------------------
+# Rank when records of several formats disagree on a field (lower wins, resolve/settings.py
+# SOURCE_PRIORITY reads it through sources.registry): an aggregator, after arXiv, Crossref, dblp.
+PRIORITY = 30
 
 # Entity ids are URLs; the short form ("W2741809807", "subfields/1804") is what other sources cite.
 ID_PREFIX = re.compile(r"^https?://(?:api\.)?openalex\.org/")
