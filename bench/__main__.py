@@ -1,12 +1,19 @@
 """The benchmark suite: `make bench` (= `python -m bench`), or e.g.
-`python -m bench --sizes 10000,100000 --pages 1000`.
+`python -m bench --sizes 10000,100000 --large 0 --resolution-sizes '' --pages 1000`.
 
-Side by side, per snapshot size: papertrail end to end (`papertrail run --captures`, cold and
-the no-op rerun), DuckDB's own read_json into a table (the floor) and dlt into DuckDB; author-page
-parsing with our selectolax parsers vs BeautifulSoup; each analytics view's query time on the
-largest warehouse; Dagster's fixed cost (the CLI vs the same stage functions called directly).
+Side by side, per snapshot size (bench/resolution_scale.py's `realistic` lines: real records'
+text, bylines from a heavy-tailed pool of people, three 300-name collaborations): papertrail end
+to end (`papertrail run --captures`, cold and the no-op rerun), DuckDB's own read_json into a
+table (the floor) and dlt into DuckDB; at the largest size each stage's time and memory (the
+stage functions called directly, bench/direct.py); the `--large` size (3M lines, the full arXiv
+snapshot's size) cold, for its growth from 1M; resolution alone at 30k..1M lines of realistic
+and of heavily repeated bylines; author-page parsing in the parse stage on one and on every CPU,
+and our selectolax parsers vs BeautifulSoup; each analytics view's query time on the largest
+warehouse; Dagster's fixed cost (the CLI vs the same stage functions called directly).
+Every command runs under a memory guard (`--max-rss-mb`, default 8 GB; the machine is shared).
 dlt, BeautifulSoup and lxml live only in bench/.venv-dlt, created here on first use.
-Prints a table and writes bench/results/bench-<time>.json. Inputs are cached in bench/data/.
+Prints the tables and issue 15's targets met or missed, and writes bench/results/bench-<time>.json.
+Inputs are cached in bench/data/.
 """
 from __future__ import annotations
 
@@ -22,7 +29,9 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .generate import write_snapshot
+from .proc import run_guarded
+from .resolution_scale import measure as resolution_measure
+from .resolution_scale import write_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -32,26 +41,15 @@ PAPERTRAIL = ROOT / ".venv" / "bin" / "papertrail"
 BENCH_VENV = BENCH / ".venv-dlt"
 BENCH_REQUIREMENTS = ("dlt[duckdb]==1.31.0", "duckdb==2.0.0", "beautifulsoup4==4.15.0", "lxml==6.1.3")
 TARGETS = {"throughput_vs_duckdb": 1 / 3, "max_rss_mb": 2048, "noop_share": 0.10, "view_s": 0.5,
-           "pages_per_s_core": 500, "bs4_ratio": 25}
+           "pages_per_s_core": 500, "bs4_ratio": 25,
+           "linear_slack": 1.25}  # "linear": time (memory) grows at most 1.25x as fast as the lines
+GUARD = {"max_rss_mb": 8192, "timeout": 7200}
 
 
-def timed(cmd: list[str], cwd: Path | None = None, env: dict | None = None, timeout: int = 7200) -> dict:
-    """Wall seconds and peak RSS (GNU time) of a command; its stdout's last line if JSON."""
-    started = time.perf_counter()
-    try:
-        proc = subprocess.run(["/usr/bin/time", "-v", *map(str, cmd)], cwd=cwd, env=env, capture_output=True,
-                              text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {"ok": False, "error": f"timeout after {timeout}s", "seconds": float(timeout)}
-    wall = time.perf_counter() - started
-    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
-    out = {"ok": proc.returncode == 0, "seconds": round(wall, 3), "max_rss_mb": int(rss.group(1)) // 1024 if rss else None}
-    last = proc.stdout.strip().splitlines()[-1:] or [""]
-    if last[0].startswith("{"):
-        out["report"] = json.loads(last[0])
-    if proc.returncode:
-        out["error"] = (proc.stderr.strip().splitlines() or ["?"])[-25:]
-    return out
+def timed(cmd: list, cwd: Path | None = None, env: dict | None = None, timeout: int | None = None) -> dict:
+    """Wall seconds and the kernel's peak RSS of a command, its stdout's last line if JSON; killed
+    past the memory guard (GUARD) or the timeout."""
+    return run_guarded(cmd, cwd=cwd, env=env, max_rss_mb=GUARD["max_rss_mb"], timeout=timeout or GUARD["timeout"])
 
 
 def bench_venv() -> Path:
@@ -64,7 +62,7 @@ def bench_venv() -> Path:
     return python
 
 
-def papertrail_runs(n: int, snapshot: Path, work: Path) -> dict:
+def papertrail_runs(n: int, snapshot: Path, work: Path, noop: bool = True) -> dict:
     work.mkdir(parents=True)
     captures = work / "captures"
     captures.mkdir()
@@ -73,7 +71,8 @@ def papertrail_runs(n: int, snapshot: Path, work: Path) -> dict:
     env = {**os.environ, "DAGSTER_HOME": str(work / ".dagster")}
     (work / ".dagster").mkdir()
     cold = timed([PAPERTRAIL, "run", "--captures", captures, "--db", db], cwd=work, env=env)
-    noop = timed([PAPERTRAIL, "run", "--captures", captures, "--db", db], cwd=work, env=env) if cold["ok"] else None
+    noop = timed([PAPERTRAIL, "run", "--captures", captures, "--db", db], cwd=work, env=env) \
+        if cold["ok"] and noop else None
     return {"cold": cold, "noop": noop, "db": str(db)}
 
 
@@ -86,6 +85,25 @@ def duckdb_floor(snapshot: Path, work: Path) -> dict:
 
 def dlt_run(snapshot: Path, work: Path) -> dict:
     return timed([bench_venv(), BENCH / "dlt_load.py", snapshot, work / "dlt.duckdb", work / "dlt-pipelines"])
+
+
+def stage_profile(snapshot: Path, work: Path) -> dict:
+    """Each stage's seconds, starting and peak RSS: the stage functions called directly."""
+    folder = work / "stages"
+    (folder / "captures").mkdir(parents=True)
+    os.link(snapshot, folder / "captures" / snapshot.name)
+    return timed([PY, "-m", "bench.direct", folder / "captures", folder / "warehouse.duckdb"], cwd=ROOT)
+
+
+def synthetic_views(papers: int) -> dict:
+    """bench/views_bench.py at `papers`: the views of a warehouse published from synthetic staging
+    (independent of how far the pipeline itself gets at that size)."""
+    run = timed([PY, "-m", "bench.views_bench", "--papers", str(papers)], cwd=ROOT)
+    path = RESULTS / "views_bench.json"
+    if run["ok"] and path.exists():
+        size = json.loads(path.read_text())["sizes"].get(str(papers)) or {}
+        run["report"] = {"papers": papers, "views": size.get("views", {}), "publish_s": size.get("publish_s")}
+    return run
 
 
 def view_times(db: str) -> dict:
@@ -126,47 +144,88 @@ def page_runs(n: int, bs4_pages: int) -> dict:
     ours = timed([PY, "-m", "bench.pages", str(n)], cwd=ROOT)
     site = subprocess.run([PY, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           capture_output=True, text=True, check=True).stdout.strip()
-    # bs4 exists only in the bench venv; the project and its other dependencies come from .venv
-    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{site}"}
-    theirs = timed([bench_venv(), "-m", "bench.pages", str(bs4_pages), "--bs4", str(bs4_pages)], cwd=ROOT, env=env)
+    # bs4 exists only in the bench venv; the project and its other dependencies come from .venv,
+    # added as a site directory so that its .pth files (the editable install's finder, which maps
+    # papertrail.pipelines onto pipelines/) are read: PYTHONPATH alone does not read them
+    code = ("import runpy, site, sys; site.addsitedir(sys.argv[1]); sys.argv = ['bench.pages', *sys.argv[2:]]; "
+            "runpy.run_module('bench.pages', run_name='__main__', alter_sys=True)")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    theirs = timed([bench_venv(), "-c", code, site, str(bs4_pages), "--bs4", str(bs4_pages)], cwd=ROOT, env=env)
     return {"ours": ours, "bs4": theirs}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="10000,100000,1000000", help="snapshot lines, comma-separated")
+    ap.add_argument("--large", type=int, default=3_000_000, help="the size whose growth from 1M is checked (0: skip)")
+    ap.add_argument("--resolution-sizes", default="30000,100000,300000,1000000",
+                    help="lines for resolution alone, both byline shapes ('' to skip)")
+    ap.add_argument("--view-papers", type=int, default=1_000_000,
+                    help="papers of the synthetic warehouse whose views are timed (bench/views_bench.py; 0: skip)")
     ap.add_argument("--pages", default="1000,10000", help="author pages, comma-separated ('' to skip)")
     ap.add_argument("--dlt-max", type=int, default=100_000, help="largest size dlt is run at (it is slow)")
     ap.add_argument("--bs4-pages", type=int, default=200, help="pages parsed by both engines for the ratio")
+    ap.add_argument("--max-rss-mb", type=int, default=GUARD["max_rss_mb"], help="kill a command above this RSS")
     args = ap.parse_args()
+    GUARD["max_rss_mb"] = args.max_rss_mb
     sizes = [int(s) for s in args.sizes.split(",") if s]
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     work_root = RESULTS / f"work-{stamp}"
-    result = {"date": stamp, "machine": machine(), "snapshot": {}, "pages": {}}
-    for n in sizes:
-        snapshot = write_snapshot(DATA / f"snapshot-{n}.jsonl", n)
-        work = work_root / str(n)
-        row = papertrail_runs(n, snapshot, work)
-        row["duckdb"] = duckdb_floor(snapshot, work)
-        if n <= args.dlt_max:
-            row["dlt"] = dlt_run(snapshot, work)
-        row["bytes"] = snapshot.stat().st_size
-        result["snapshot"][n] = row
-        print(f"snapshot {n}: {json.dumps({k: v.get('seconds') for k, v in row.items() if isinstance(v, dict)})}",
-              flush=True)
-    done = [n for n in sizes if result["snapshot"][n]["cold"]["ok"]]
-    if done:
-        result["views"] = {"lines": max(done), **view_times(result["snapshot"][max(done)]["db"])}
-        small = DATA / f"snapshot-{min(sizes)}.jsonl"
-        result["dagster"] = dagster_overhead(small, work_root / "overhead")
-    for p in [int(s) for s in args.pages.split(",") if s]:
-        result["pages"][p] = page_runs(p, min(args.bs4_pages, p))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"bench-{stamp}.json"
-    out.write_text(json.dumps(result, indent=2, default=str))
+    result = {"date": stamp, "machine": machine(), "guard_mb": args.max_rss_mb, "snapshot": {}, "pages": {},
+              "generator": "bench/resolution_scale.py realistic"}
+    try:
+        for n in sizes:
+            snapshot, _ = write_snapshot(n, "realistic")
+            work = work_root / str(n)
+            row = papertrail_runs(n, snapshot, work)
+            row["duckdb"] = duckdb_floor(snapshot, work)
+            if n <= args.dlt_max:
+                row["dlt"] = dlt_run(snapshot, work)
+            row["bytes"] = snapshot.stat().st_size
+            result["snapshot"][n] = row
+            print(f"snapshot {n}: {json.dumps({k: v.get('seconds') for k, v in row.items() if isinstance(v, dict)})}",
+                  flush=True)
+        done = [n for n in sizes if result["snapshot"][n]["cold"]["ok"]]
+        if done:
+            result["views"] = {"lines": max(done), **view_times(result["snapshot"][max(done)]["db"])}
+            shutil.rmtree(work_root / str(max(done)), ignore_errors=True)  # its warehouse: GBs
+        if sizes:
+            biggest, _ = write_snapshot(max(sizes), "realistic")
+            result["stages"] = {"lines": max(sizes), **stage_profile(biggest, work_root / "profile")}
+            shutil.rmtree(work_root / "profile", ignore_errors=True)
+            print(f"stages at {max(sizes)}: {(result['stages'].get('report') or {}).get('stages')}", flush=True)
+            small, _ = write_snapshot(min(sizes), "realistic")
+            result["dagster"] = dagster_overhead(small, work_root / "overhead")
+        if args.large:
+            snapshot, _ = write_snapshot(args.large, "realistic")
+            work = work_root / str(args.large)
+            run = papertrail_runs(args.large, snapshot, work, noop=False)
+            run["bytes"] = snapshot.stat().st_size
+            result["large"] = {"lines": args.large, **run}
+            shutil.rmtree(work, ignore_errors=True)
+            print(f"large {args.large}: {run['cold'].get('seconds')} s, {run['cold'].get('max_rss_mb')} MB "
+                  f"{run['cold'].get('error', '')}", flush=True)
+        result["resolution"] = {}
+        for shape in ("realistic", "repeated"):
+            skip: set = set()
+            for n in [int(x) for x in args.resolution_sizes.split(",") if x]:
+                row = resolution_measure(n, shape, work_root / "resolution", GUARD["max_rss_mb"], GUARD["timeout"],
+                                         False, skip)
+                result["resolution"].setdefault(shape, {})[n] = row
+                res = row.get("resolve") or {}
+                print(f"resolution {shape} {n}: {res.get('seconds')} s, {res.get('peak_rss_mb')} MB "
+                      f"{res.get('error') or res.get('skipped') or ''}", flush=True)
+        if args.view_papers:
+            result["views_synthetic"] = synthetic_views(args.view_papers)
+        for p in [int(s) for s in args.pages.split(",") if s]:
+            result["pages"][p] = page_runs(p, min(args.bs4_pages, p))
+    finally:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        out = RESULTS / f"bench-{stamp}.json"
+        out.write_text(json.dumps(result, indent=2, default=str))
+        shutil.rmtree(work_root, ignore_errors=True)
     print(table(result))
     print(f"\nwritten {out}")
-    shutil.rmtree(work_root, ignore_errors=True)
 
 
 def machine() -> dict:

@@ -31,13 +31,12 @@ import json
 import os
 import random
 import shutil
-import subprocess
 import sys
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .generate import DAYS, MONTHS, SPAN, START, _pools, real_records
+from .proc import run_guarded
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA, RESULTS = ROOT / "bench" / "data", ROOT / "bench" / "results"
@@ -132,53 +131,11 @@ def write_snapshot(n: int, shape: str) -> tuple[Path, dict]:
     return path, meta
 
 
-def _rss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def run_child(args: list[str], max_rss_mb: int, timeout: float) -> dict:
-    """Runs `python -m bench.direct ARGS`; seconds, the kernel's peak RSS (wait4), its JSON report.
-    Killed (and said so) past max_rss_mb of resident memory or timeout seconds."""
-    import tempfile
-    started = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
-        proc = subprocess.Popen([sys.executable, "-m", "bench.direct", *map(str, args)], cwd=ROOT,
-                                stdout=stdout, stderr=stderr, text=True)
-        killed, seen_kb = None, 0
-        while True:
-            # reaped here, not by Popen, so that wait4 hands over the child's own peak RSS
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            seen_kb = max(seen_kb, _rss_kb(proc.pid))
-            elapsed = time.perf_counter() - started
-            if not killed and seen_kb > max_rss_mb * 1024:
-                killed = f"killed: RSS above {max_rss_mb:,} MB after {elapsed:.0f} s"
-                proc.kill()
-            elif not killed and elapsed > timeout:
-                killed = f"killed: still running after {timeout:.0f} s"
-                proc.kill()
-            time.sleep(0.05)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        stdout.seek(0)
-        stderr.seek(0)
-        out_text, err_text = stdout.read(), stderr.read()
-    out = {"ok": proc.returncode == 0 and not killed, "seconds": round(time.perf_counter() - started, 2),
-           "peak_rss_mb": max(usage.ru_maxrss, seen_kb) // 1024}
-    if killed:
-        out["error"] = killed
-    elif proc.returncode:
-        out["error"] = (err_text.strip().splitlines() or ["?"])[-1][:300]
-    last = out_text.strip().splitlines()[-1:] or [""]
-    if last[0].startswith("{"):
-        out["report"] = json.loads(last[0])
+def run_child(args: list, max_rss_mb: int, timeout: float) -> dict:
+    """`python -m bench.direct ARGS` in a fresh process: seconds, its peak RSS (the kernel's), its
+    JSON report; killed (and said so) past max_rss_mb of resident memory or timeout seconds."""
+    out = run_guarded([sys.executable, "-m", "bench.direct", *args], cwd=ROOT, max_rss_mb=max_rss_mb, timeout=timeout)
+    out["peak_rss_mb"] = out.pop("max_rss_mb")
     return out
 
 
@@ -191,10 +148,12 @@ def measure(n: int, shape: str, work: Path, max_rss_mb: int, timeout: float, col
     os.link(snapshot, captures / snapshot.name)
     db = folder / "resolve" / "warehouse.duckdb"
     db.parent.mkdir()
-    row["land_parse"] = run_child([captures, db, "--stages", "land,parse"], max_rss_mb, timeout)
-    if "resolve" in skip:
+    if "resolve" in skip:  # nothing to time: a smaller size was already killed
+        row["land_parse"] = {"ok": False, "skipped": "a smaller size was killed"}
         row["resolve"] = {"ok": False, "skipped": "a smaller size was killed"}
-    elif row["land_parse"]["ok"]:
+    else:
+        row["land_parse"] = run_child([captures, db, "--stages", "land,parse"], max_rss_mb, timeout)
+    if "resolve" not in skip and row["land_parse"]["ok"]:
         row["resolve"] = run_child([captures, db, "--stages", "resolve"], max_rss_mb, timeout)
         if not row["resolve"]["ok"]:
             skip.add("resolve")

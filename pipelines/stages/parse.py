@@ -110,8 +110,17 @@ def _is_snapshot(ws: Workspace, row: dict) -> bool:
         return _snapshot_head(row, stream.read(_HEAD_BYTES))
 
 
+_NOT_WHITESPACE_IN_TEXT = frozenset(range(0x80)) - {0x1c, 0x1d, 0x1e, 0x1f} - set(b" \t\n\r\x0b\x0c")
+
+
 def _snapshot_head(row: dict, head: bytes) -> bool:
     """Whether a capture starting with `head` (its first _HEAD_BYTES) is a snapshot for the bulk path."""
+    first = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
+    first = first.lstrip()[:1]
+    if first and first != b"{" and first[0] in _NOT_WHITESPACE_IN_TEXT:
+        # An ASCII character that decoded text does not strip either, and not the "{" every
+        # snapshot line opens with: an author page or any other format, without decoding it.
+        return False
     probe = Capture(capture=row["capture"], content=head[:_HEAD_BYTES], captured_at=row["captured_at"],
                     sha256=row["sha256"])
     try:
