@@ -67,3 +67,11 @@ def test_skips_with_a_message_without_splink(monkeypatch, capsys):
     assert S.main(["--datasets", "dblp-acm"]) == 0
     out = capsys.readouterr().out
     assert "splink is not installed" in out and ".[bench]" in out
+
+
+def test_cpu_seconds_from_gnu_time():
+    from bench.linkage.score import cpu_seconds
+
+    text = "\tUser time (seconds): 10.25\n\tSystem time (seconds): 0.50\n\tPercent of CPU this job got: 90%\n"
+    assert cpu_seconds(text) == 10.75
+    assert cpu_seconds("no timing here") is None

@@ -41,6 +41,7 @@ from pathlib import Path
 
 from . import datasets as D
 from .metrics import cross_pair_counts, pair_counts, per_block, prf, within_side_pairs
+from .score import cpu_seconds
 
 THRESHOLD = 0.99   # match probability cut, fixed before any run (splink's usual high-precision cut)
 SWEEP = (0.1, 0.2, 0.3, 0.5, 0.8, 0.9, 0.95, 0.99, 0.999, 0.9999, 0.99999, 0.999999)  # for the oracle line only
@@ -385,8 +386,8 @@ def run_splink(name: str, threshold: float, sweep: bool) -> dict:
         if proc.returncode or not out.exists():
             return {"ok": False, "error": proc.stderr.split("\tCommand being timed")[0].splitlines()[-15:]}
         result = json.loads(out.read_text())
-    return {"ok": True, "seconds": seconds, "max_rss_mb": int(rss.group(1)) // 1024 if rss else None,
-            **result}
+    return {"ok": True, "seconds": seconds, "cpu_seconds": cpu_seconds(proc.stderr),
+            "max_rss_mb": int(rss.group(1)) // 1024 if rss else None, **result}
 
 
 def run_ours(name: str, gold: dict, rev: str | None) -> dict:
@@ -405,8 +406,8 @@ def run_ours(name: str, gold: dict, rev: str | None) -> dict:
     base = {k: v for k, v in sc.items() if k.startswith("baseline")}
     if name == "aminer":
         base = {k: {"macro": v["macro"], "micro": v["micro"]} for k, v in base.items()}
-    return {"ok": True, "seconds": run.get("seconds"), "max_rss_mb": run.get("max_rss_mb"),
-            "code": run.get("code"), "steps_seconds": pipeline_steps(D.DATA / name / "run" / ".dagster"),
+    return {"ok": True, "seconds": run.get("seconds"), "cpu_seconds": run.get("cpu_seconds"),
+            "max_rss_mb": run.get("max_rss_mb"), "code": run.get("code"), "steps_seconds": pipeline_steps(D.DATA / name / "run" / ".dagster"),
             "scores": s, "baselines": base}
 
 
@@ -436,8 +437,8 @@ SHORT = {"connected_components": "components", "single_best_links": "1:1"}
 
 
 def table(results: dict, threshold: float) -> str:
-    lines = [f"  {'':<58} {'P':>6} {'R':>6} {'F1':>6}  {'time':>7} {'peak RSS':>9}"]
-    cost = lambda r: (f"{r['seconds']:>6.1f}s {r['max_rss_mb']:>6} MB"  # noqa: E731
+    lines = [f"  {'':<58} {'P':>6} {'R':>6} {'F1':>6}  {'wall':>7} {'CPU':>7} {'peak RSS':>9}"]
+    cost = lambda r: (f"{r['seconds']:>6.1f}s {r.get('cpu_seconds') or 0:>6.1f}s {r['max_rss_mb']:>6} MB"  # noqa: E731
                       if r and r.get("seconds") is not None else "")
     for name, r in results.items():
         ours, spl = r.get("papertrail") or {}, r.get("splink") or {}
