@@ -4,8 +4,9 @@
                                                       [--rev HEAD] [--threshold 0.99]
 
 For each benchmark (`make bench-data` first) a splink 5 model runs unsupervised on the DuckDB backend
-(inputs through `DuckDBAPI.register`, results read with DuckDB, no pandas) in a child process timed
-by GNU time (wall seconds, peak RSS), and is scored with bench.linkage's own pairwise code:
+(inputs through `DuckDBAPI.register`, results read with DuckDB, no pandas) in a child process whose
+wall seconds, CPU seconds and peak RSS are taken once it has linked and clustered (the oracle sweep
+and the scoring are not counted), and is scored with bench.linkage's own pairwise code:
 
 - papers, DBLP-ACM: title (exact with term-frequency adjustment, near, token overlap), author family
   names, year, venue words; prior from a deterministic rule with a recall guessed beforehand, u by
