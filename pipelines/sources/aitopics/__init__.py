@@ -10,8 +10,8 @@ from ...records import Capture, ParsedBatch
 from ..base import decode
 from ..pages import is_html, name_page_batch, read_page, tidy
 from . import htmlform, settings, textform
+from .settings import NAME
 
-NAME = "aitopics"
 
 
 def sniff(head: str) -> bool:

@@ -12,8 +12,8 @@ from ...records import Capture, ParsedBatch, reject
 from ..base import decode
 from ..pages import add_papers, is_html, read_page, tidy
 from . import htmlform, settings, textform
+from .settings import NAME
 
-NAME = "scored_profile"
 
 
 def sniff(head: str) -> bool:
