@@ -2,7 +2,7 @@
 
 The file's schema is a set of pydantic models (`ConfigFile` and its sections, strict types,
 unknown keys refused); a validated file becomes the frozen runtime settings below (`Config`,
-`SourceConfig`, ...), which the fetcher and the sources read. Every mistake surfaces as one ConfigError line naming the file and the key path, because a run
+`SourceConfig`, ...), which the fetcher and the fetch sources' plans read. Every mistake surfaces as one ConfigError line naming the file and the key path, because a run
 that starts with a typo'd key silently falls back to defaults and hammers a host or skips an
 author. API keys are never read from the file, only from the environment variable it names.
 """

@@ -52,3 +52,14 @@ def test_name_keys_fold_with_one_pattern():
     folded = pl.select(names._ascii_fold(pl.lit("O'Brien-Smith,  J."))).item()
     assert folded == text.fold("O'Brien-Smith,  J.") == "o brien smith j"
     assert re.sub(text.NON_WORD, " ", "a.b") == "a b"
+
+
+def test_page_layouts_sniff_and_parse_through_the_shared_helpers():
+    from papertrail.pipelines.sources import abstract_list, aitopics, catalyzex, pages, scored_profile
+
+    for module in (catalyzex, aitopics, abstract_list):
+        assert module.parse.__qualname__ == "layout_parser.<locals>.parse"
+    for module in (catalyzex, aitopics, scored_profile):
+        assert module.sniff("{\n" + "Collaborating Authors\n") is False      # never a JSON answer
+    assert aitopics.sniff("Jane Doe\nCollaborating Authors\n") is True
+    assert pages.sniff_layout('<!doctype html><meta name="generator" content="catalyzex">', catalyzex.settings)

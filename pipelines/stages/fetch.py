@@ -1,4 +1,4 @@
-"""Fetch the config's live sources and land every response.
+"""Fetch the config's live fetch sources and land every response.
 
 A successful response becomes a capture (its URL, API keys redacted, captured at fetch time) in
 the landing zone like any saved file; an unchanged one (304, or the same bytes again) adds nothing
@@ -45,7 +45,7 @@ class FetchStageResult:
 
 def fetch_config(ws: Workspace, config: Config, run_id: str | None = None,
                  sources: Iterable[str] | None = None, **fetcher_overrides) -> FetchStageResult:
-    """Run every plan of `config` (or of the named `sources` only) through the Fetcher and land
+    """Run every plan of `config` (or of the named fetch `sources` only) through the Fetcher and land
     what came back. `fetcher_overrides` go to Fetcher.from_config (tests: a fake clock, a cap)."""
     ws.ensure()
     if sources is not None:

@@ -20,7 +20,7 @@ ARXIV = "arXiv"
 # by shape only: short, no sentence punctuation at its end.
 VENUE_MAX_CHARS = 80
 
-TEXT_SNIFF = re.compile(r"^Collaborating Authors\s*$", re.MULTILINE)
+TEXT_SNIFF = (re.compile(r"^Collaborating Authors\s*$", re.MULTILINE),)
 
 # --- HTML form -----------------------------------------------------------------------------------
 

@@ -1,4 +1,6 @@
-"""Constants shared by the arXiv parsers: namespaces, markers the sniffers look for, patterns.
+"""arXiv: constants shared by its record formats' parsers (namespaces, markers the sniffers look
+for, patterns), and its fetch sources: the API (`sources.arxiv`) and the OAI-PMH harvest
+(`arxiv_oai`), with their defaults, pace, sections and the formats' priority.
 
 Timestamp choice: every arXiv parser writes `captured_at = capture.captured_at`, even where the
 content carries its own clock (Atom feed <updated>, OAI <responseDate>). The .abs and snapshot
