@@ -41,11 +41,11 @@ def test_every_shape_served_parses_with_its_format_and_counts():
     for t in site.tracked:
         n = 1
         while True:
-            status, _, batch = parsed(site, f"/authors/{t.slug}", page=n)
+            status, _, batch = parsed(site, f"/authors/{t.ids['author_pages']}", page=n)
             if status != 200:
                 break
             assert batch.rejects == [] and len(batch.profiles) == 1
-            pages.setdefault((t.profile.layout, t.slug), []).append(len(batch.papers))
+            pages.setdefault((t.profile.layout, t.ids["author_pages"]), []).append(len(batch.papers))
             n += 1
     assert pages == {
         ("catalyzex", "amara-okafor"): [10, 10, 5], ("scored_profile", "zoe-lindqvist"): [10, 8],
@@ -53,16 +53,16 @@ def test_every_shape_served_parses_with_its_format_and_counts():
         ("catalyzex", "rahul-deshpande"): [10, 9], ("scored_profile", "sofia-marin"): [10, 8],
         ("aitopics", "tobias-kruger"): [10, 10], ("abstract_list", "hana-sato"): [10, 4]}
     amara = site.tracked[0]
-    _, ctype, atom = parsed(site, "/arxiv/api/query", search_query=amara.arxiv, start=20, max_results=10)
+    _, ctype, atom = parsed(site, "/arxiv/api/query", search_query=amara.ids["arxiv"], start=20, max_results=10)
     assert (ctype, atom.format, len(atom.papers)) == ("application/atom+xml; charset=utf-8", "arxiv_atom", 5)
-    _, _, works = parsed(site, "/openalex/works", filter=f"author.id:{amara.openalex}", per_page=10,
+    _, _, works = parsed(site, "/openalex/works", filter=f"author.id:{amara.ids['openalex']}", per_page=10,
                          cursor="*", api_key="demo-openalex-key")
     assert (works.format, len(works.papers), works.rejects) == ("openalex", 10, [])
-    status, _, _ = parsed(site, "/openalex/works", filter=f"author.id:{amara.openalex}")
+    status, _, _ = parsed(site, "/openalex/works", filter=f"author.id:{amara.ids['openalex']}")
     assert status == 401  # no key, no works: the demo key travels like a real one
-    _, _, s2 = parsed(site, f"/s2/author/{site.tracked[1].s2}/papers", offset=10, limit=10)
+    _, _, s2 = parsed(site, f"/s2/author/{site.tracked[1].ids['semantic_scholar']}/papers", offset=10, limit=10)
     assert (s2.format, len(s2.papers)) == ("semanticscholar", 8)
-    _, _, cr = parsed(site, "/crossref/works", **{"query.author": amara.crossref, "rows": 10, "cursor": "*"})
+    _, _, cr = parsed(site, "/crossref/works", **{"query.author": amara.ids["crossref"], "rows": 10, "cursor": "*"})
     assert (cr.format, len(cr.papers)) == ("crossref", 10)
     # Every source names the same paper by the same arXiv id / DOI, so they resolve to one.
     assert {p["arxiv_id"] for p in works.papers} <= {p.arxiv_id for _, p in site.works_of(amara.person)}

@@ -11,9 +11,10 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from papertrail.pipelines.config import load_config
-from papertrail.pipelines.demo import api_shapes as api
-from papertrail.pipelines.demo.corpus import openalex_list, openalex_work
 from papertrail.pipelines.demo.server import DemoSite
+from papertrail.pipelines.sources.arxiv import demo as arxiv_demo
+from papertrail.pipelines.sources.crossref import demo as crossref_demo
+from papertrail.pipelines.sources.openalex import demo as openalex_demo
 from papertrail.pipelines.sources.catalyzex.render import render_html
 from papertrail.pipelines.stages.fetch import fetch_config, read_fetch_log
 from papertrail.pipelines.stages.landing import read_land_rejects, read_manifest
@@ -66,8 +67,8 @@ authors:
   - name: Amara Okafor
     author_pages: [{base}/authors/ok, {base}/authors/moved, {base}/authors/huge,
                    {base}/authors/cut, {base}/private/hidden]
-    arxiv: "{AMARA.arxiv}"
-    openalex: {AMARA.openalex}
+    arxiv: "{AMARA.ids['arxiv']}"
+    openalex: {AMARA.ids['openalex']}
     semantic_scholar: "42"
     crossref: Amara Okafor
 """
@@ -83,8 +84,8 @@ def serve_faults(a: HTTPServer, b: HTTPServer, release: threading.Event) -> None
     def arxiv(req):
         start = int(req.args["start"])
         if start == 2 and count("arxiv-2") == 1:  # arXiv's glitch: an empty page mid-query
-            return Response(api.arxiv_feed(AMARA.arxiv, [], 2, 2, total=0), content_type="application/atom+xml")
-        return Response(api.arxiv_feed(AMARA.arxiv, PAPERS[start:start + 2], start, 2, total=4),
+            return Response(arxiv_demo.feed(AMARA.ids["arxiv"], [], 2, 2, total=0), content_type="application/atom+xml")
+        return Response(arxiv_demo.feed(AMARA.ids["arxiv"], PAPERS[start:start + 2], start, 2, total=4),
                         content_type="application/atom+xml")
 
     def openalex(req):
@@ -92,15 +93,15 @@ def serve_faults(a: HTTPServer, b: HTTPServer, release: threading.Event) -> None
         if req.args["cursor"] == "*":
             if count("openalex") == 1:
                 return Response("slow down", status=429, headers={"Retry-After": "1"})
-            works = [openalex_work(p, i, SITE.today, 1) for i, p in WORKS[:2]]
-            return Response(json.dumps(openalex_list(works, "c2", 4)), content_type="application/json")
+            works = [openalex_demo.work(p, i, SITE.today, 1) for i, p in WORKS[:2]]
+            return Response(json.dumps(openalex_demo.works_list(works, "c2", 4)), content_type="application/json")
         return Response("<html>maintenance</html>", content_type="text/html")
 
     def crossref(_req):
         n = count("crossref")
         if n < 3:
             return Response("oops", status=(500, 503)[n - 1])
-        return Response(json.dumps(api.crossref_works(WORKS[:1], 0, 10, AMARA.person, "c9")),
+        return Response(json.dumps(crossref_demo.works(WORKS[:1], 0, 10, AMARA.person, "c9")),
                         content_type="application/json")
 
     def page(req):

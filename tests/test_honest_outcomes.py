@@ -57,7 +57,7 @@ sources:
 authors:
   - name: Amara Okafor
     author_pages: [{server.url_for('/authors/amara')}]
-    openalex: {AMARA.openalex}
+    openalex: {AMARA.ids['openalex']}
 """)
     return path
 

@@ -15,8 +15,10 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from papertrail.pipelines.config import Config, load_config, parse_config
-from papertrail.pipelines.demo.server import (DEMO_KEY, DEMO_KEY_ENV, OAI_DELETED, DemoServer, DemoSite,
-                                   _oai_token, demo_config_yaml)
+from papertrail.pipelines.demo.server import DemoServer, DemoSite, demo_config_yaml
+from papertrail.pipelines.sources.arxiv.demo import OAI_DELETED
+from papertrail.pipelines.sources.arxiv.demo import oai_token as _oai_token
+from papertrail.pipelines.sources.openalex.demo import DEMO_KEY, DEMO_KEY_ENV
 from papertrail.pipelines.errors import ConfigError
 from papertrail.pipelines.sources.arxiv.paging import oai_page_info
 from papertrail.pipelines.records import Capture
@@ -89,11 +91,11 @@ class FlakySite(DemoSite):
         super().__init__()
         self.fail_token, self.failures = fail_token, failures
 
-    def oai(self, q):
-        if q.get("resumptionToken") == self.fail_token and self.failures > 0:
+    def route(self, path, q):
+        if path == "/arxiv/oai" and q.get("resumptionToken") == self.fail_token and self.failures > 0:
             self.failures -= 1
             return 500, "text/plain", b"backend restarting"
-        return super().oai(q)
+        return super().route(path, q)
 
 
 def test_interrupted_harvest_resumes_at_the_last_landed_token(tmp_path):

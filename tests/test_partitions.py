@@ -22,7 +22,8 @@ from papertrail.assets.partitions import (AUTHOR_PARTITIONS, author_captures, ci
 from papertrail.assets.resources import PapertrailResource
 from papertrail.assets.sensors import author_partition_requests, tracked_authors
 from papertrail.pipelines.config import load_config
-from papertrail.pipelines.demo.server import DEMO_KEY, DEMO_KEY_ENV, DemoServer
+from papertrail.pipelines.demo.server import DemoServer
+from papertrail.pipelines.sources.openalex.demo import DEMO_KEY, DEMO_KEY_ENV
 from papertrail.pipelines.definitions import defs
 from papertrail.pipelines.errors import ConfigError
 from papertrail.pipelines.stages.fetch import read_fetch_log

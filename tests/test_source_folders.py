@@ -95,7 +95,7 @@ def test_every_fetch_source_has_a_fetch_partition_in_its_hosts_pool():
 
 # Modules that must not know any particular fetch source: they read the registry.
 GENERIC = ("pipelines/http/paging.py", "pipelines/http/client.py", "pipelines/sources/fetch_plans.py",
-           "assets/partitions.py")
+           "assets/partitions.py", "pipelines/demo/live.py", "pipelines/demo/wire.py")
 SOURCE_WORDS = re.compile(r"\b(arxiv|openalex|semantic_?scholar|s2|crossref|dblp|orcid)\b", re.IGNORECASE)
 
 
@@ -110,7 +110,7 @@ def test_generic_modules_name_no_fetch_source():
         assert not SOURCE_WORDS.findall(_code(REPO / name)), name
     # config.py and the fetch stage name one: arXiv's OAI-PMH harvest, the top-level `arxiv_oai`
     # section (its model, pace and harvest live in sources/arxiv/)
-    for name in ("pipelines/config.py", "pipelines/stages/fetch.py"):
+    for name in ("pipelines/config.py", "pipelines/stages/fetch.py", "pipelines/demo/server.py"):
         lines = [line for line in _code(REPO / name).splitlines() if SOURCE_WORDS.search(line)]
         assert lines and all(re.search(r"oai|harvest|ARXIV_HOST_LIMIT", line, re.I) for line in lines), lines
 
@@ -169,3 +169,21 @@ def test_a_new_fetch_source_is_its_folder_and_one_registry_line():
         "HostLimit(requests_per_second=3, max_connections=1, burst=1)",
         "pubmed pubmed host_eutils_example",
         "p.yaml: sources.pubmed.page_size: PubMed allows at most 500, got 900"]
+
+
+def test_the_demo_serves_each_fetch_source_from_its_folder():
+    from papertrail.pipelines.demo.server import DemoSite
+
+    site = DemoSite()
+    assert {name: host.__name__ for name, host in site.hosts.items()} == {
+        name: f"papertrail.pipelines.sources.{folder}.demo" for name, folder in (
+            ("arxiv", "arxiv"), ("openalex", "openalex"), ("semantic_scholar", "semanticscholar"),
+            ("crossref", "crossref"), ("author_pages", "author_pages"))}
+    assert [list(t.ids) for t in site.tracked[:2]] == [["arxiv", "openalex", "crossref", "author_pages"],
+                                                       ["arxiv", "semantic_scholar", "author_pages"]]
+    assert site.tracked[0].ids == {"arxiv": "au:Okafor_A", "openalex": "A5000000000",
+                                   "crossref": "Amara Okafor", "author_pages": "amara-okafor"}
+    assert site.environ() == {"PAPERTRAIL_DEMO_OPENALEX_KEY": "demo-openalex-key"}
+    # every fake host answers under its own path, and a path none serves is a 404
+    assert site.route("/s2/author/1/papers", {})[0] == 404
+    assert site.route("/pubmed/esearch", {})[0] == 404

@@ -4,25 +4,20 @@ history. Same seed, same bytes, same file times: the demo run is reproducible an
 from __future__ import annotations
 
 import json
-import os
 import random
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 from unidecode import unidecode
 
-from .model import DemoPaper, DemoProfile
+from ..sources.openalex import demo as openalex
+from .model import PEOPLE, DemoPaper, DemoProfile
+from .wire import write_capture
 
 SEED = 20261123
 PAGE_DAY = date(2026, 6, 1)  # pages are captured on this day; papers of 2026 show "Mar 3"
-SNAPSHOT_DAYS = (date(2026, 3, 1), date(2026, 6, 1))  # two OpenAlex captures: citation history
 
-PEOPLE = [
-    "Amara Okafor", "Zoë Lindqvist", "Jan van der Berg", "Mei-Ling Chen", "Rahul Deshpande",
-    "Sofia Marín", "Tobias Krüger", "Hana Sato", "Lucas Ferreira", "Priya Raman",
-    "Oskar Nowak", "Élodie Moreau", "Daniel Osei", "Ingrid Halvorsen",
-]
 TOPICS = ["cs.CL", "cs.LG", "cs.CV", "cs.AI", "cs.IR", "stat.ML"]
 TOPIC_NAMES = {"cs.CL": "Computation and Language", "cs.LG": "Machine Learning",
                "cs.CV": "Computer Vision and Pattern Recognition", "cs.AI": "Artificial Intelligence",
@@ -108,64 +103,6 @@ def demo_papers() -> list[DemoPaper]:
     return _papers(random.Random(SEED))
 
 
-def openalex_work(paper: DemoPaper, index: int, day: date, step: int) -> dict:
-    """One OpenAlex work as the API returns it, with its citation count as of `day`. `index` is
-    the paper's place in the corpus, so a work keeps its id and count in every response."""
-    age = max(0, day.year - paper.published_on.year)
-    cited = (index * 13) % 40 + age * (5 + index % 7) + step * (index % 5)
-    words: dict[str, list[int]] = {}
-    for pos, word in enumerate(paper.abstract.split(" ")):
-        words.setdefault(word, []).append(pos)
-    return {
-        "id": f"https://openalex.org/W{4100000000 + index}",
-        "doi": f"https://doi.org/10.48550/arxiv.{paper.arxiv_id}",
-        "title": paper.title, "display_name": paper.title,
-        "publication_year": paper.published_on.year,
-        "publication_date": paper.published_on.isoformat(),
-        "ids": {"openalex": f"https://openalex.org/W{4100000000 + index}"},
-        "primary_location": {"landing_page_url": f"https://arxiv.org/abs/{paper.arxiv_id}",
-                             "source": {"display_name": "arXiv (Cornell University)"}},
-        "type": "preprint",
-        "authorships": [{"author_position": "first" if k == 0 else "middle",
-                         "author": {"id": f"https://openalex.org/{openalex_author_id(a)}",
-                                    "display_name": a, "orcid": None},
-                         "raw_author_name": a, "institutions": []}
-                        for k, a in enumerate(paper.authors)],
-        "cited_by_count": cited,
-        "counts_by_year": [{"year": y, "cited_by_count": max(0, cited // (age + 1))}
-                           for y in range(paper.published_on.year, day.year + 1)],
-        "abstract_inverted_index": words,
-    }
-
-
-def openalex_author_id(person: str) -> str:
-    return f"A{5000000000 + PEOPLE.index(person)}"
-
-
-def openalex_list(works: list[dict], next_cursor: str | None = None, count: int | None = None) -> dict:
-    """An OpenAlex list response (`meta` + `results`), as /works returns it."""
-    return {"meta": {"count": len(works) if count is None else count, "db_response_time_ms": 12,
-                     "page": None if next_cursor is not None else 1, "per_page": len(works),
-                     "next_cursor": next_cursor, "groups_count": None},
-            "results": works}
-
-
-def openalex_snapshot(papers: list[DemoPaper], day: date, step: int,
-                      indices: list[int] | None = None) -> dict:
-    """A whole OpenAlex works list with citation counts as of `day` (one capture in history)."""
-    indices = list(range(len(papers))) if indices is None else indices
-    return openalex_list([openalex_work(p, i, day, step) for p, i in zip(papers, indices)])
-
-
-def _write(path: Path, text: str, day: date) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8")
-    if not path.exists() or path.read_bytes() != data:
-        path.write_bytes(data)
-    stamp = datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc).timestamp()
-    os.utime(path, (stamp, stamp))
-
-
 def write_demo_captures(folder: Path) -> Path:
     """Renders the corpus into `folder` (text and HTML pages, OpenAlex JSON); returns it."""
     import importlib
@@ -175,10 +112,10 @@ def write_demo_captures(folder: Path) -> Path:
         render = importlib.import_module(f"papertrail.pipelines.sources.{profile.layout}.render")
         as_html = i % 2 == 1
         body = render.render_html(profile, PAGE_DAY) if as_html else render.render_text(profile, PAGE_DAY)
-        _write(folder / "pages" / f"{i:02d}_{profile.layout}.{'html' if as_html else 'txt'}", body, PAGE_DAY)
+        write_capture(folder / "pages" / f"{i:02d}_{profile.layout}.{'html' if as_html else 'txt'}", body, PAGE_DAY)
     rng = random.Random(SEED)
     papers = _papers(rng)
-    for step, day in enumerate(SNAPSHOT_DAYS):
-        snapshot = openalex_snapshot(papers[::2], day, step)
-        _write(folder / "openalex" / f"works_{day:%Y%m%d}.json", json.dumps(snapshot, indent=1), day)
+    for step, day in enumerate(openalex.SNAPSHOT_DAYS):
+        saved = openalex.snapshot(papers[::2], day, step)
+        write_capture(folder / "openalex" / f"works_{day:%Y%m%d}.json", json.dumps(saved, indent=1), day)
     return folder

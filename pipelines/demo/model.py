@@ -4,6 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+# The demo's people: the first eight are tracked (have author pages), the rest co-author.
+PEOPLE = [
+    "Amara Okafor", "Zoë Lindqvist", "Jan van der Berg", "Mei-Ling Chen", "Rahul Deshpande",
+    "Sofia Marín", "Tobias Krüger", "Hana Sato", "Lucas Ferreira", "Priya Raman",
+    "Oskar Nowak", "Élodie Moreau", "Daniel Osei", "Ingrid Halvorsen",
+]
+
 
 @dataclass(frozen=True)
 class DemoPaper:

@@ -14,6 +14,7 @@ Format detection is from content and dispatches to the format's parser.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Mapping
 from functools import lru_cache
 from types import ModuleType
@@ -77,6 +78,17 @@ def fetch_source_settings() -> dict[str, ModuleType]:
 def fetch_source_paging(name: str) -> ModuleType:
     """The paging module (plans, `plans(value, source, config)`) of the fetch source `name`."""
     return importlib.import_module(fetch_source_settings()[name].__name__.rsplit(".", 1)[0] + ".paging")
+
+
+def fetch_source_demos() -> dict[str, ModuleType]:
+    """Fetch source name -> its fake host for the built-in demo (`demo.py` in its folder), for the
+    sources that have one, in the registry's order."""
+    found = {}
+    for name, settings in fetch_source_settings().items():
+        module = settings.__name__.rsplit(".", 1)[0] + ".demo"
+        if importlib.util.find_spec(module) is not None:
+            found[name] = importlib.import_module(module)
+    return found
 
 
 @lru_cache(maxsize=1)
