@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from scipy.cluster.hierarchy import linkage
 
+from .agglomerate import average_linkage_blocks
 from .keys import folded
 from .profiles import merged_people
 from .linkage import Comparison, Model, block_pairs, random_pairs, train
@@ -260,53 +260,20 @@ def person_clusters(sigs: pl.DataFrame, pairs: pl.DataFrame) -> pl.Series:
     # decided for all such names at once rather than a Python call per name.
     two = by_name.filter((pl.col("len") == 2) & (pl.col("weight") >= PEOPLE_MERGE_WEIGHT) & ~pl.col("conflict"))
     label[two["b"].to_numpy().astype(np.int64)] = two["a"].to_numpy().astype(np.int64)
-    rest = by_name.filter(pl.col("len") > 2)
-    for (name,), block in rest.partition_by("name_key", as_dict=True).items():
+    rest = by_name.filter((pl.col("len") > 2) & (pl.col("len") <= PEOPLE_BLOCK_MAX))
+    for (n,), part in rest.partition_by("len", as_dict=True).items():
+        firsts = part["first"].unique().sort()
+        rep = average_linkage_blocks(firsts.search_sorted(part["first"]).to_numpy(),
+                                     (part["a"] - part["first"]).to_numpy().astype(np.int64),
+                                     (part["b"] - part["first"]).to_numpy().astype(np.int64), part["weight"].to_numpy(),
+                                     part["conflict"].to_numpy(), n, firsts.len(), PEOPLE_MERGE_WEIGHT)
+        starts = firsts.to_numpy().astype(np.int64)[:, None]
+        label[(starts + np.arange(n)).ravel()] = (starts + rep).ravel()
+    for _, block in by_name.filter(pl.col("len") > PEOPLE_BLOCK_MAX).partition_by("name_key", as_dict=True).items():
         first, n = int(block["first"][0]), int(block["len"][0])
-        if n <= PEOPLE_BLOCK_MAX:
-            label[first:first + n] = first + _average_linkage(block, first, n)
-        else:
-            strong = block.filter((pl.col("weight") >= PEOPLE_STRONG_LINK) & ~pl.col("conflict"))
-            label[first:first + n] = first + _components(strong, first, n)
+        strong = block.filter((pl.col("weight") >= PEOPLE_STRONG_LINK) & ~pl.col("conflict"))
+        label[first:first + n] = first + _components(strong, first, n)
     return pl.Series("person", label)
-
-
-def _average_linkage(block: pl.DataFrame, first: int, n: int) -> np.ndarray:
-    # Distances from weights: d = cap - weight, so merging at average weight >= threshold is
-    # cutting the dendrogram at cap - threshold; a conflict is a distance no average undoes.
-    cap = 40.0
-    dist = np.full((n, n), cap + 10.0)
-    a = block["a"].to_numpy().astype(np.int64) - first
-    b = block["b"].to_numpy().astype(np.int64) - first
-    d = np.clip(cap - block["weight"].to_numpy(), 0.0, None)
-    d[block["conflict"].to_numpy()] = 1e6
-    dist[a, b] = d
-    dist[b, a] = d
-    np.fill_diagonal(dist, 0.0)
-    condensed = dist[np.triu_indices(n, 1)]
-    tree = linkage(condensed, method="average")
-    return _cut(tree, n, cap - PEOPLE_MERGE_WEIGHT)
-
-
-def _cut(tree: np.ndarray, n: int, height: float) -> np.ndarray:
-    """fcluster(criterion='distance') without its per-call validation (most of its cost over tens
-    of thousands of small names): average-linkage merge heights never decrease, so the clusters
-    are the merges up to `height`, joined in order."""
-    parent = np.arange(2 * n - 1)
-
-    def root(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for i, (x, y, dist, _) in enumerate(tree):
-        if dist > height:
-            break
-        parent[root(int(x))] = n + i
-        parent[root(int(y))] = n + i
-    roots = np.array([root(i) for i in range(n)])
-    return np.unique(roots, return_inverse=True)[1].astype(np.int64)
 
 
 def _components(links: pl.DataFrame, first: int, n: int) -> np.ndarray:

@@ -28,6 +28,7 @@ PROFILE_COMPARISONS = tuple(
     for field in PROFILE_FIELDS)
 PROFILE_RANDOM_PAIRS = 50_000
 UNKNOWN_TOKEN_IDF = 7.0
+TOKEN_PAIRS_PER_SLICE = 5_000_000
 
 
 def profiles(sigs: pl.DataFrame, person: pl.Series) -> pl.DataFrame:
@@ -54,24 +55,56 @@ def profile_vectors(sigs: pl.DataFrame, person: pl.Series, prof: pl.DataFrame,
     return vectors.with_columns(pl.col("w") / (pl.col("w") ** 2).sum().over("pid", "field").sqrt())
 
 
-def cosine_levels(vectors: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
-    """(a, b, one level per field; null where either profile has nothing in the field)."""
+def _levels(frame: pl.DataFrame, vectors: pl.DataFrame) -> pl.DataFrame:
+    """(a, b, cos_<field>...) -> (a, b, one level per field; null where either side lacks it)."""
     present = vectors.select("pid", "field").unique()
+    out = frame
+    for field in PROFILE_FIELDS:
+        has = present.filter(pl.col("field") == field).select("pid", pl.lit(True).alias("has"))
+        level = pl.lit(len(COSINE_LEVELS), pl.Int8)
+        for i, t in reversed(list(enumerate(COSINE_LEVELS))):
+            level = pl.when(pl.col("cos_" + field).fill_null(0.0) >= t).then(pl.lit(i, pl.Int8)).otherwise(level)
+        out = (out.join(has.rename({"pid": "a", "has": "has_a"}), on="a", how="left")
+               .join(has.rename({"pid": "b", "has": "has_b"}), on="b", how="left")
+               .with_columns(pl.when(pl.col("has_a") & pl.col("has_b")).then(level).alias(field))
+               .drop("cos_" + field, "has_a", "has_b"))
+    return out
+
+
+def cosine_levels(vectors: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
+    """Levels of any (a, b) pairs (the random sample): each pair joined to its tokens."""
     out = pairs.select("a", "b")
     for field in PROFILE_FIELDS:
         v = vectors.filter(pl.col("field") == field).select("pid", "tok", "w")
         dots = (out.join(v.rename({"pid": "a", "w": "wa"}), on="a").join(v.rename({"pid": "b", "w": "wb"}), on=["b", "tok"])
-                .group_by("a", "b").agg((pl.col("wa") * pl.col("wb")).sum().alias("cos")))
-        has = present.filter(pl.col("field") == field).select(pl.col("pid"), pl.lit(True).alias("has"))
-        level = pl.lit(len(COSINE_LEVELS), pl.Int8)
-        for i, t in reversed(list(enumerate(COSINE_LEVELS))):
-            level = pl.when(pl.col("cos").fill_null(0.0) >= t).then(pl.lit(i, pl.Int8)).otherwise(level)
-        out = (out.join(dots, on=["a", "b"], how="left")
-               .join(has.rename({"pid": "a", "has": "has_a"}), on="a", how="left")
-               .join(has.rename({"pid": "b", "has": "has_b"}), on="b", how="left")
-               .with_columns(pl.when(pl.col("has_a") & pl.col("has_b")).then(level).alias(field))
-               .drop("cos", "has_a", "has_b"))
-    return out
+                .group_by("a", "b").agg((pl.col("wa") * pl.col("wb")).sum().alias("cos_" + field)))
+        out = out.join(dots, on=["a", "b"], how="left")
+    return _levels(out, vectors)
+
+
+def name_cosine_levels(vectors: pl.DataFrame, prof: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
+    """Levels of the candidate pairs (profiles of one name): dot products from the tokens two
+    profiles of a name share (a join on name and token), so the cost follows the shared tokens."""
+    compared = pl.concat([candidates["a"], candidates["b"]]).unique().implode()
+    named = vectors.filter(pl.col("pid").is_in(compared)).join(prof.select("pid", "name_key"), on="pid")
+    # Names a slice at a time, each slice's token pairs within a budget: a name written by
+    # hundreds of profiles sharing common words makes the self-join quadratic in its size.
+    cost = (named.group_by("name_key", "field", "tok").len().group_by("name_key")
+            .agg((pl.col("len").cast(pl.Int64) ** 2).sum().alias("cost")).sort("name_key")
+            .with_columns((pl.col("cost").cum_sum() // TOKEN_PAIRS_PER_SLICE).alias("slice")))
+    named = named.join(cost.select("name_key", "slice"), on="name_key")
+    parts = []
+    for _, chunk in named.partition_by("slice", as_dict=True, include_key=False).items():
+        parts.append(chunk.join(chunk, on=["name_key", "field", "tok"], suffix="_b").filter(pl.col("pid") < pl.col("pid_b"))
+                     .group_by(pl.col("pid").alias("a"), pl.col("pid_b").alias("b"), "field")
+                     .agg((pl.col("w") * pl.col("w_b")).sum().alias("cos")))
+    dots = pl.concat(parts).pivot(on="field", index=["a", "b"], values="cos")
+    dots = dots.rename({f: "cos_" + f for f in PROFILE_FIELDS if f in dots.columns})
+    for field in PROFILE_FIELDS:
+        if "cos_" + field not in dots.columns:
+            dots = dots.with_columns(pl.lit(None, pl.Float64).alias("cos_" + field))
+    out = candidates.join(dots.cast({"a": pl.UInt32, "b": pl.UInt32}), on=["a", "b"], how="left")
+    return _levels(out, vectors)
 
 
 def candidate_pairs(prof: pl.DataFrame) -> pl.DataFrame:
@@ -83,11 +116,13 @@ def candidate_pairs(prof: pl.DataFrame) -> pl.DataFrame:
             .select(pl.col("pid").alias("a"), pl.col("pid_b").alias("b")).cast({"a": pl.UInt32, "b": pl.UInt32}))
 
 
-def profile_model(prof: pl.DataFrame, vectors: pl.DataFrame, candidates: pl.DataFrame) -> Model:
+def profile_model(prof: pl.DataFrame, vectors: pl.DataFrame, candidates: pl.DataFrame) -> tuple[Model, pl.DataFrame]:
+    """The trained model and the candidates' levels."""
     sample = random_pairs(prof.height, PROFILE_RANDOM_PAIRS)
     names = prof["name_key"]
     sample = sample.filter(names.gather(sample["a"]) != names.gather(sample["b"]))
-    return train(PROFILE_COMPARISONS, cosine_levels(vectors, sample), cosine_levels(vectors, candidates))
+    gamma = name_cosine_levels(vectors, prof, candidates)
+    return train(PROFILE_COMPARISONS, cosine_levels(vectors, sample), gamma), gamma
 
 
 def scored_profiles(sigs: pl.DataFrame, person: pl.Series, idf: dict[str, pl.DataFrame]
@@ -99,13 +134,15 @@ def scored_profiles(sigs: pl.DataFrame, person: pl.Series, idf: dict[str, pl.Dat
     if candidates.is_empty():
         return prof, empty
     vectors = profile_vectors(sigs, person, prof, idf)
-    model = profile_model(prof, vectors, candidates)
+    model, gamma = profile_model(prof, vectors, candidates)
     share = min(max(model.match_share, 1e-6), 1 - 1e-6)
-    gamma = cosine_levels(vectors, candidates)
-    orcids = prof["orcids"]
-    conflict = pl.Series([bool(x) and bool(y) and not (set(x) & set(y))
-                          for x, y in zip(orcids.gather(gamma["a"]).to_list(), orcids.gather(gamma["b"]).to_list())],
-                         dtype=pl.Boolean) if prof["orcids"].list.len().max() else pl.repeat(False, gamma.height, eager=True)
+    # Two profiles holding different ORCIDs are two people whatever their cosine.
+    held = prof.select("pid", "orcids").filter(pl.col("orcids").list.len() > 0)
+    conflict = (gamma.select("a", "b").join(held.rename({"pid": "a", "orcids": "oa"}), on="a", how="left")
+                .join(held.rename({"pid": "b", "orcids": "ob"}), on="b", how="left")
+                .select((pl.col("oa").is_not_null() & pl.col("ob").is_not_null()
+                         & (pl.col("oa").list.set_intersection("ob").list.len() == 0)).fill_null(False))
+                .to_series())
     weight = model.score(gamma) + math.log2(share / (1 - share))
     return prof, gamma.select("a", "b").with_columns(weight.alias("weight"), conflict.alias("conflict"))
 
