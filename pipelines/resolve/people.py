@@ -111,14 +111,16 @@ def _name_weights(m: pl.DataFrame, named: pl.DataFrame) -> pl.DataFrame:
 
 def _pairs(sigs: pl.DataFrame) -> pl.DataFrame:
     """(a, b) sid pairs: every pair within a small name, shared evidence keys within a big one."""
-    sizes = sigs.group_by("name_key").len()
-    sized = sigs.join(sizes, on="name_key")
+    # Only the columns each part reads: a join or filter copies every column it is given, and
+    # signatures carry their word lists.
+    sized = sigs.select("sid", "name_key", pl.len().over("name_key").alias("len"))
     small = sized.filter(pl.col("len") <= PEOPLE_BLOCK_MAX).select("sid", "name_key")
     all_pairs = (small.join(small, on="name_key", suffix="_b").filter(pl.col("sid") < pl.col("sid_b"))
                  .select(pl.col("sid").alias("a"), pl.col("sid_b").alias("b")))
-    big = sized.filter(pl.col("len") > PEOPLE_BLOCK_MAX)
-    if big.is_empty():
+    big_sids = sized.filter(pl.col("len") > PEOPLE_BLOCK_MAX)["sid"]
+    if big_sids.is_empty():
         return all_pairs.cast({"a": pl.UInt32, "b": pl.UInt32})
+    big = sigs.select("sid", "name_key", "coauthors", "venue", "awords", "year").filter(pl.col("sid").is_in(big_sids.implode()))
     # A few keys per signature: its first co-authors and affiliation words in a fixed order (more
     # keys add pairs, not recall, once blocks are cut to neighbourhoods).
     keys = pl.concat([

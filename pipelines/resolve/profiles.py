@@ -29,6 +29,7 @@ PROFILE_COMPARISONS = tuple(
 PROFILE_RANDOM_PAIRS = 50_000
 UNKNOWN_TOKEN_IDF = 7.0
 TOKEN_PAIRS_PER_SLICE = 5_000_000
+PROFILE_TOKENS = 40
 
 
 def profiles(sigs: pl.DataFrame, person: pl.Series) -> pl.DataFrame:
@@ -39,36 +40,39 @@ def profiles(sigs: pl.DataFrame, person: pl.Series) -> pl.DataFrame:
 
 
 def profile_vectors(sigs: pl.DataFrame, person: pl.Series, prof: pl.DataFrame,
-                    idf: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """(pid, field, tok, w): each profile's tf·idf vector per field, unit length."""
+                    idf: dict[str, pl.DataFrame], compared: pl.Series) -> pl.DataFrame:
+    """(pid, field, tok, w) for the `compared` profiles: tf·idf vectors per field, unit length."""
     ids = person.to_frame("person").join(prof.select("person", "pid"), on="person", how="left")["pid"]
+    keep = ids.is_in(compared.implode())
     parts = []
     for field in PROFILE_FIELDS:
-        table = idf[field].rename({"idf": "idf"})
         parts.append(
-            sigs.select(ids.alias("pid"), pl.col(field).alias("tok")).explode("tok").drop_nulls("tok")
+            sigs.select(ids.alias("pid"), pl.col(field).alias("tok")).filter(keep).explode("tok").drop_nulls("tok")
             .group_by("pid", "tok").len()
-            .join(table, on="tok", how="left")
+            .join(idf[field], on="tok", how="left")
             .select("pid", pl.lit(field).alias("field"), "tok",
                     (pl.col("len") * pl.col("idf").fill_null(UNKNOWN_TOKEN_IDF)).alias("w")))
-    vectors = pl.concat(parts)
-    return vectors.with_columns(pl.col("w") / (pl.col("w") ** 2).sum().over("pid", "field").sqrt())
+    vectors = pl.concat(parts).with_columns(pl.col("w") / (pl.col("w") ** 2).sum().over("pid", "field").sqrt())
+    # Unit length over the whole vector, then only its PROFILE_TOKENS heaviest words: a busy
+    # person's profile holds hundreds of words, the light ones move a cosine little and would make
+    # the name's token join quadratic in them.
+    return vectors.filter(pl.col("w").rank("ordinal", descending=True).over("pid", "field") <= PROFILE_TOKENS)
 
 
 def _levels(frame: pl.DataFrame, vectors: pl.DataFrame) -> pl.DataFrame:
     """(a, b, cos_<field>...) -> (a, b, one level per field; null where either side lacks it)."""
-    present = vectors.select("pid", "field").unique()
-    out = frame
+    # Profile ids are row numbers: which fields each profile has is an array looked up by index.
+    top = int(max(vectors["pid"].max() or 0, frame["a"].max() or 0, frame["b"].max() or 0)) + 1
+    columns = [pl.col("a"), pl.col("b")]
     for field in PROFILE_FIELDS:
-        has = present.filter(pl.col("field") == field).select("pid", pl.lit(True).alias("has"))
+        has = np.zeros(top, dtype=bool)
+        has[vectors.filter(pl.col("field") == field)["pid"].unique().to_numpy()] = True
+        both = pl.Series(has[frame["a"].to_numpy()] & has[frame["b"].to_numpy()])
         level = pl.lit(len(COSINE_LEVELS), pl.Int8)
         for i, t in reversed(list(enumerate(COSINE_LEVELS))):
             level = pl.when(pl.col("cos_" + field).fill_null(0.0) >= t).then(pl.lit(i, pl.Int8)).otherwise(level)
-        out = (out.join(has.rename({"pid": "a", "has": "has_a"}), on="a", how="left")
-               .join(has.rename({"pid": "b", "has": "has_b"}), on="b", how="left")
-               .with_columns(pl.when(pl.col("has_a") & pl.col("has_b")).then(level).alias(field))
-               .drop("cos_" + field, "has_a", "has_b"))
-    return out
+        columns.append(pl.when(pl.lit(both)).then(level).alias(field))
+    return frame.select(columns)
 
 
 def cosine_levels(vectors: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
@@ -85,26 +89,31 @@ def cosine_levels(vectors: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
 def name_cosine_levels(vectors: pl.DataFrame, prof: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
     """Levels of the candidate pairs (profiles of one name): dot products from the tokens two
     profiles of a name share (a join on name and token), so the cost follows the shared tokens."""
-    compared = pl.concat([candidates["a"], candidates["b"]]).unique().implode()
-    named = vectors.filter(pl.col("pid").is_in(compared)).join(prof.select("pid", "name_key"), on="pid")
+    # One integer per (name, field, word): the join then copies no strings.
+    named = vectors.join(prof.select("pid", "name_key"), on="pid").select(
+        "pid", "field", "w", "name_key", pl.struct("name_key", "field", "tok").hash(7).alias("key"))
     # Names a slice at a time, each slice's token pairs within a budget: a name written by
     # hundreds of profiles sharing common words makes the self-join quadratic in its size.
-    cost = (named.group_by("name_key", "field", "tok").len().group_by("name_key")
+    cost = (named.group_by("name_key", "key").len().group_by("name_key")
             .agg((pl.col("len").cast(pl.Int64) ** 2).sum().alias("cost")).sort("name_key")
             .with_columns((pl.col("cost").cum_sum() // TOKEN_PAIRS_PER_SLICE).alias("slice")))
-    named = named.join(cost.select("name_key", "slice"), on="name_key")
+    named = named.join(cost.select("name_key", "slice"), on="name_key").drop("name_key")
     parts = []
     for _, chunk in named.partition_by("slice", as_dict=True, include_key=False).items():
-        parts.append(chunk.join(chunk, on=["name_key", "field", "tok"], suffix="_b").filter(pl.col("pid") < pl.col("pid_b"))
-                     .group_by(pl.col("pid").alias("a"), pl.col("pid_b").alias("b"), "field")
+        side = chunk.select("key", "pid", "w")
+        parts.append(chunk.join(side, on="key", suffix="_b").filter(pl.col("pid") < pl.col("pid_b"))
+                     .group_by(_pair_key(pl.col("pid"), pl.col("pid_b")).alias("pair"), "field")
                      .agg((pl.col("w") * pl.col("w_b")).sum().alias("cos")))
-    dots = pl.concat(parts).pivot(on="field", index=["a", "b"], values="cos")
-    dots = dots.rename({f: "cos_" + f for f in PROFILE_FIELDS if f in dots.columns})
+    dots = pl.concat(parts)
+    out = candidates.select("a", "b", _pair_key(pl.col("a"), pl.col("b")).alias("pair"))
     for field in PROFILE_FIELDS:
-        if "cos_" + field not in dots.columns:
-            dots = dots.with_columns(pl.lit(None, pl.Float64).alias("cos_" + field))
-    out = candidates.join(dots.cast({"a": pl.UInt32, "b": pl.UInt32}), on=["a", "b"], how="left")
+        out = out.join(dots.filter(pl.col("field") == field).select("pair", pl.col("cos").alias("cos_" + field)),
+                       on="pair", how="left")
     return _levels(out, vectors)
+
+
+def _pair_key(a: pl.Expr, b: pl.Expr) -> pl.Expr:
+    return a.cast(pl.UInt64) * (1 << 32) + b.cast(pl.UInt64)
 
 
 def candidate_pairs(prof: pl.DataFrame) -> pl.DataFrame:
@@ -118,7 +127,10 @@ def candidate_pairs(prof: pl.DataFrame) -> pl.DataFrame:
 
 def profile_model(prof: pl.DataFrame, vectors: pl.DataFrame, candidates: pl.DataFrame) -> tuple[Model, pl.DataFrame]:
     """The trained model and the candidates' levels."""
-    sample = random_pairs(prof.height, PROFILE_RANDOM_PAIRS)
+    # Random pairs among the compared profiles (those with vectors), of different names.
+    pids = vectors["pid"].unique().sort()
+    sample = random_pairs(pids.len(), PROFILE_RANDOM_PAIRS)
+    sample = pl.DataFrame({"a": pids.gather(sample["a"]), "b": pids.gather(sample["b"])})
     names = prof["name_key"]
     sample = sample.filter(names.gather(sample["a"]) != names.gather(sample["b"]))
     gamma = name_cosine_levels(vectors, prof, candidates)
@@ -133,7 +145,8 @@ def scored_profiles(sigs: pl.DataFrame, person: pl.Series, idf: dict[str, pl.Dat
     empty = pl.DataFrame(schema={"a": pl.UInt32, "b": pl.UInt32, "weight": pl.Float64, "conflict": pl.Boolean})
     if candidates.is_empty():
         return prof, empty
-    vectors = profile_vectors(sigs, person, prof, idf)
+    compared = pl.concat([candidates["a"], candidates["b"]]).unique()
+    vectors = profile_vectors(sigs, person, prof, idf, compared)
     model, gamma = profile_model(prof, vectors, candidates)
     share = min(max(model.match_share, 1e-6), 1 - 1e-6)
     # Two profiles holding different ORCIDs are two people whatever their cosine.
