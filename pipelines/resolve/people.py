@@ -16,6 +16,9 @@ strong links, so the cost stays linear in the mentions.
 """
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import polars as pl
 
@@ -29,6 +32,9 @@ from .settings import COAUTHOR_LIST_MAX, PEOPLE_BLOCK_MAX, PEOPLE_MERGE_WEIGHT, 
 IDF_PSEUDO_DOCUMENTS = 1000
 BLOCK_KEYS_PER_LIST = 3
 SCORE_SLICE_PAIRS = 500_000
+# At most this many named mentions are resolved at once (see name_edges); the hash seed is fixed
+# so the parts, and the model trained on the first, are the same in every run.
+PEOPLE_PART_MENTIONS, PART_SEED = 400_000, 20261202
 NAME_WEIGHT_CAP = 3.0
 RARE_FAMILY_NAMES, RARE_FAMILY_WEIGHT = 2, 1.5  # at most this many distinct full names with the family name
 _VENUE_NOISE = {"the", "of", "on", "in", "and", "for", "international", "proceedings", "proc", "conference",
@@ -41,23 +47,21 @@ _STOP = {"a", "an", "the", "of", "for", "and", "in", "on", "to", "with", "by", "
          "science", "sciences", "engineering", "faculty", "center", "centre", "research", "national"}
 
 
-def signatures(m: pl.DataFrame, context: pl.DataFrame) -> pl.DataFrame:
-    """One row per (full name, paper): its mentions and what the paper and the byline say."""
-    named = m.filter((pl.col("strong") | pl.col("weak")) & pl.col("paper_id").is_not_null() & ~pl.col("owner"))
+def named_mentions(m: pl.DataFrame) -> pl.DataFrame:
+    """The mentions whose full name is compared (written out or as initials, placed on a paper)."""
+    return (m.filter((pl.col("strong") | pl.col("weak")) & pl.col("paper_id").is_not_null() & ~pl.col("owner"))
+            .select("mid", "name_key", "paper_id", "affiliations", "orcid"))
+
+
+def shared_context(m: pl.DataFrame, context: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """What every part of the names reads: each paper's byline (co-author keys), its words, venue,
+    topic and year, and each name's weight."""
     coauthor_key = pl.col("last") + " " + pl.col("given").str.slice(0, 1)
     # Bylines longer than COAUTHOR_LIST_MAX (collaborations) give no co-author evidence: every
     # member would be every other's co-author, quadratic in the byline and telling nothing.
-    chosen = m.filter(pl.col("chosen") & ~pl.col("bare"))
+    chosen = m.select("paper_id", "name_key", "chosen", "bare", coauthor_key.alias("co")).filter(pl.col("chosen") & ~pl.col("bare"))
     short = chosen.group_by("paper_id").len().filter(pl.col("len") <= COAUTHOR_LIST_MAX).select("paper_id")
-    byline = (chosen.join(short, on="paper_id")
-              .select("paper_id", "name_key", coauthor_key.alias("co"))
-              .drop_nulls())
-    sigs = (named.group_by("name_key", "paper_id")
-            .agg(pl.col("mid"), pl.col("affiliations").list.explode(keep_nulls=False, empty_as_null=False).drop_nulls().alias("affs"),
-                 pl.col("orcid").drop_nulls().first().alias("orcid")))
-    co = (sigs.select("name_key", "paper_id").join(byline, on="paper_id")
-          .filter(pl.col("name_key") != pl.col("name_key_right"))
-          .group_by("name_key", "paper_id").agg(pl.col("co").unique().alias("coauthors")))
+    byline = chosen.join(short, on="paper_id").select("paper_id", "name_key", "co").drop_nulls()
     words = folded("title").str.split(" ").list.eval(
         pl.element().filter((pl.element().str.len_chars() > 2) & ~pl.element().is_in(sorted(_STOP)))).list.unique()
     venue_words = folded("venue").str.split(" ").list.eval(
@@ -65,12 +69,24 @@ def signatures(m: pl.DataFrame, context: pl.DataFrame) -> pl.DataFrame:
                             & ~pl.element().is_in(sorted(_VENUE_NOISE)))).list.unique()
     ctx = context.select("paper_id", words.alias("twords"), venue_words.alias("venue"),
                          pl.col("primary_topic").alias("topic"), "year")
+    named = m.filter((pl.col("strong") | pl.col("weak")) & pl.col("paper_id").is_not_null() & ~pl.col("owner"))
+    return {"byline": byline, "ctx": ctx, "names": _name_weights(m, named),
+            "papers": named.select("paper_id").unique().join(ctx, on="paper_id", how="left")}
+
+
+def signatures(named: pl.DataFrame, shared: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """One row per (full name, paper): its mentions and what the paper and the byline say."""
+    sigs = (named.group_by("name_key", "paper_id")
+            .agg(pl.col("mid"), pl.col("affiliations").list.explode(keep_nulls=False, empty_as_null=False).drop_nulls().alias("affs"),
+                 pl.col("orcid").drop_nulls().first().alias("orcid")))
+    co = (sigs.select("name_key", "paper_id").join(shared["byline"], on="paper_id")
+          .filter(pl.col("name_key") != pl.col("name_key_right"))
+          .group_by("name_key", "paper_id").agg(pl.col("co").unique().alias("coauthors")))
     aff_words = pl.col("affs").list.eval(folded(pl.element())).list.join(" ").str.split(" ").list.eval(
         pl.element().filter((pl.element().str.len_chars() > 3) & ~pl.element().is_in(sorted(_STOP)))).list.unique()
-    sigs_names = _name_weights(m, named)
     orcids = named.group_by("name_key").agg(pl.col("orcid").drop_nulls().n_unique().alias("n_orcid"))
-    sigs = sigs.join(sigs_names, on="name_key", how="left").join(orcids, on="name_key")
-    return (sigs.join(co, on=["name_key", "paper_id"], how="left").join(ctx, on="paper_id", how="left")
+    sigs = sigs.join(shared["names"], on="name_key", how="left").join(orcids, on="name_key")
+    return (sigs.join(co, on=["name_key", "paper_id"], how="left").join(shared["ctx"], on="paper_id", how="left")
             .with_columns(aff_words.alias("awords"))
             .with_columns(pl.when(pl.col(c).list.len() > 0).then(c).alias(c) for c in ("awords", "coauthors", "twords", "venue"))
             .drop("affs").sort("name_key", "paper_id").with_row_index("sid"))
@@ -135,11 +151,11 @@ def _pairs(sigs: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([all_pairs.cast({"a": pl.UInt32, "b": pl.UInt32}), near]).unique()
 
 
-def token_weights(sigs: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """Inverse document frequencies of title, venue (over papers) and affiliation words."""
-    papers = sigs.unique("paper_id")
-    return {"twords": _idf(papers, "twords"), "venue": _idf(papers, "venue"), "awords": _idf(sigs, "awords"),
-            "coauthors": _idf(sigs, "coauthors")}
+def token_weights(papers: pl.DataFrame, parts: list[pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Inverse document frequencies of title and venue words (over the papers with a compared name)
+    and of affiliation words and co-authors (over the signatures of every part)."""
+    return {"twords": _idf([papers], "twords"), "venue": _idf([papers], "venue"),
+            "awords": _idf(parts, "awords"), "coauthors": _idf(parts, "coauthors")}
 
 
 # Comparison levels, strongest first (0); null where either side has nothing to compare. The
@@ -215,10 +231,9 @@ def people_model(sigs: pl.DataFrame, pairs: pl.DataFrame, idf: dict[str, pl.Data
     return train(COMPARISONS, random_gamma, comparison_levels(sigs, candidates, idf))
 
 
-def scored(sigs: pl.DataFrame, pairs: pl.DataFrame, idf: dict[str, pl.DataFrame] | None = None,
+def scored(sigs: pl.DataFrame, pairs: pl.DataFrame, idf: dict[str, pl.DataFrame],
            model: Model | None = None) -> pl.DataFrame:
     """Each pair's summed weight (and the ORCID conflict that forbids it)."""
-    idf = idf or token_weights(sigs)
     model = model or people_model(sigs, pairs, idf)
     gamma = comparison_levels(sigs, pairs, idf)
     weight = model.score(gamma) + gamma["name_weight"]
@@ -231,13 +246,14 @@ def scored(sigs: pl.DataFrame, pairs: pl.DataFrame, idf: dict[str, pl.DataFrame]
     return g.select("a", "b", "weight", conflict.alias("conflict"))
 
 
-def _idf(frame: pl.DataFrame, column: str) -> pl.DataFrame:
-    """(tok, idf) with idf = ln((documents + IDF_PSEUDO_DOCUMENTS) / (documents holding it + 1)): in a
-    small input nothing is known to be common, so words count as fairly rare until the data says
-    otherwise."""
-    n = frame.height
-    return (frame.select(pl.int_range(pl.len()).alias("doc"), column).explode(column).drop_nulls().unique()
-            .group_by(column).len()
+def _idf(frames: list[pl.DataFrame], column: str) -> pl.DataFrame:
+    """(tok, idf) with idf = ln((documents + IDF_PSEUDO_DOCUMENTS) / (documents holding it + 1)),
+    counted over several frames of distinct documents: in a small input nothing is known to be
+    common, so words count as fairly rare until the data says otherwise."""
+    n = sum(f.height for f in frames)
+    counts = pl.concat([f.select(pl.col(column).list.unique()).explode(column).drop_nulls()
+                        .group_by(column).len() for f in frames])
+    return (counts.group_by(column).agg(pl.col("len").sum())
             .select(pl.col(column).alias("tok"), ((n + IDF_PSEUDO_DOCUMENTS) / (pl.col("len") + 1)).log().alias("idf")))
 
 
@@ -288,20 +304,42 @@ def _components(links: pl.DataFrame, first: int, n: int) -> np.ndarray:
 
 
 def name_edges(m: pl.DataFrame, context: pl.DataFrame) -> pl.DataFrame:
-    """(idx = mid, key, kind='name_key'): mentions of one full name judged one person share a key."""
-    sigs = signatures(m, context)
-    if sigs.is_empty():
+    """(idx = mid, key, kind='name_key'): mentions of one full name judged one person share a key.
+
+    Names are independent of each other once the input-wide figures are known (word idf, name
+    weights, the trained models), so a big input is resolved a part of the names at a time (by a
+    hash of the name, at most PEOPLE_PART_MENTIONS mentions a part): memory follows the part. The
+    models are trained on the first part, a random sample of the names."""
+    named = named_mentions(m)
+    if named.is_empty():
         return pl.DataFrame(schema={"idx": pl.UInt32, "key": pl.String, "kind": pl.String})
+    shared = shared_context(m, context)
+    count = -(-named.height // PEOPLE_PART_MENTIONS)
+    part_of = named["name_key"].hash(PART_SEED) % count
+    with tempfile.TemporaryDirectory(prefix="papertrail-people-") as spill:
+        paths = []
+        for k in range(count):
+            sigs = signatures(named.filter(part_of == k) if count > 1 else named, shared)
+            paths.append(Path(spill) / f"part-{k}.parquet")
+            sigs.write_parquet(paths[-1])
+        del named, part_of
+        idf = token_weights(shared.pop("papers"), [pl.read_parquet(p, columns=["awords", "coauthors"]) for p in paths])
+        models: dict = {}
+        edges = [_part_edges(pl.read_parquet(path), idf, models) for path in paths]
+    return pl.concat(edges)
+
+
+def _part_edges(sigs: pl.DataFrame, idf: dict[str, pl.DataFrame], models: dict) -> pl.DataFrame:
     pairs = _pairs(sigs)
-    idf = token_weights(sigs)
-    model = people_model(sigs, pairs, idf)
+    if "people" not in models:
+        models["people"] = people_model(sigs, pairs, idf)
     # Scored a slice at a time: each pair carries both sides' word lists while it is scored,
     # so memory follows the slice, not all pairs of every name.
-    slices = [scored(sigs, pairs.slice(start, SCORE_SLICE_PAIRS), idf, model)
+    slices = [scored(sigs, pairs.slice(start, SCORE_SLICE_PAIRS), idf, models["people"])
               for start in range(0, pairs.height, SCORE_SLICE_PAIRS)]
     scores = pl.concat(slices) if slices else pl.DataFrame(
         schema={"a": pl.UInt32, "b": pl.UInt32, "weight": pl.Float64, "conflict": pl.Boolean})
-    person = merged_people(sigs, person_clusters(sigs, scores), idf, person_clusters)
+    person = merged_people(sigs, person_clusters(sigs, scores), idf, person_clusters, models)
     # A name that stays one person keeps its plain key (and so its id from earlier runs); a name
     # split into several people names each by its earliest paper id (stable through the crosswalk).
     people = (sigs.select("mid", "name_key", "paper_id").with_columns(person)

@@ -137,7 +137,7 @@ def profile_model(prof: pl.DataFrame, vectors: pl.DataFrame, candidates: pl.Data
     return train(PROFILE_COMPARISONS, cosine_levels(vectors, sample), gamma), gamma
 
 
-def scored_profiles(sigs: pl.DataFrame, person: pl.Series, idf: dict[str, pl.DataFrame]
+def scored_profiles(sigs: pl.DataFrame, person: pl.Series, idf: dict[str, pl.DataFrame], models: dict
                     ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(profiles, scored pairs (a, b, weight, conflict)): weight is the posterior log2-odds."""
     prof = profiles(sigs, person)
@@ -147,7 +147,11 @@ def scored_profiles(sigs: pl.DataFrame, person: pl.Series, idf: dict[str, pl.Dat
         return prof, empty
     compared = pl.concat([candidates["a"], candidates["b"]]).unique()
     vectors = profile_vectors(sigs, person, prof, idf, compared)
-    model, gamma = profile_model(prof, vectors, candidates)
+    if "profiles" in models:
+        model, gamma = models["profiles"], name_cosine_levels(vectors, prof, candidates)
+    else:
+        model, gamma = profile_model(prof, vectors, candidates)
+        models["profiles"] = model
     share = min(max(model.match_share, 1e-6), 1 - 1e-6)
     # Two profiles holding different ORCIDs are two people whatever their cosine.
     held = prof.select("pid", "orcids").filter(pl.col("orcids").list.len() > 0)
@@ -160,10 +164,12 @@ def scored_profiles(sigs: pl.DataFrame, person: pl.Series, idf: dict[str, pl.Dat
     return prof, gamma.select("a", "b").with_columns(weight.alias("weight"), conflict.alias("conflict"))
 
 
-def merged_people(sigs: pl.DataFrame, person: pl.Series, idf: dict[str, pl.DataFrame], cluster) -> pl.Series:
+def merged_people(sigs: pl.DataFrame, person: pl.Series, idf: dict[str, pl.DataFrame], cluster,
+                  models: dict | None = None) -> pl.Series:
     """Per signature, its person after profiles of one name are joined. `cluster(frame, pairs)`
-    is the first pass's average linkage, reused over profiles."""
-    prof, pairs = scored_profiles(sigs, person, idf)
+    is the first pass's average linkage, reused over profiles; `models` keeps the profile model
+    trained on the first part of the names for the others."""
+    prof, pairs = scored_profiles(sigs, person, idf, models if models is not None else {})
     if pairs.is_empty():
         return person
     joined = cluster(prof.select(pl.col("pid").alias("sid"), "name_key"), pairs).to_numpy()
