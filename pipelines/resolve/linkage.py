@@ -46,6 +46,8 @@ class Model:
     m: dict[str, np.ndarray]
     u: dict[str, np.ndarray]
     pairs_trained: int = 0
+    # The share of candidate pairs EM judged matches (its mixing weight).
+    match_share: float = 0.5
 
     def weights(self, name: str) -> np.ndarray:
         """log2 Bayes factor per level of one comparison."""
@@ -117,6 +119,7 @@ def train(comparisons: tuple[Comparison, ...], random_gamma: pl.DataFrame, candi
             mass = np.bincount(codes[comp.name][seen], weights=matched[seen], minlength=len(comp.levels))
             model.m[comp.name] = _smoothed(mass, np.asarray(comp.m_prior, float) / sum(comp.m_prior), prior_strength)
     model.pairs_trained = candidate_gamma.height
+    model.match_share = lam
     return model
 
 
