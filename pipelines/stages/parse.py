@@ -10,6 +10,7 @@ Snapshot JSON Lines take the bulk path: the blob is streamed in chunks of whole 
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import uuid
@@ -197,7 +198,22 @@ def parse_workers() -> int:
 def _parse_slice(db_path: Path, batch_id: str, number: int, rows: list[dict], version: str) -> SliceResult:
     """Parses one slice's captures in order (snapshots are only recognised: the caller streams
     them) and writes their records as `<batch>.pages<slice>-<part>.parquet`, a part every
-    FLUSH_RECORDS held records. Runs in a pool process or in the caller's; same files either way."""
+    FLUSH_RECORDS held records. Runs in a pool process or in the caller's; same files either way.
+
+    The cyclic garbage collector is paused for the slice: the record dicts a slice holds until it
+    is written make every collection walk them again (~15 % of an author page's CPU time), and
+    parsing makes next to no reference cycles. A slice is bounded (SLICE_BYTES, SLICE_CAPTURES),
+    so whatever cycles it leaves are collected as soon as it ends."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_slice_rows(db_path, batch_id, number, rows, version)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse_slice_rows(db_path: Path, batch_id: str, number: int, rows: list[dict], version: str) -> SliceResult:
     ws = Workspace(db_path)
     combined, parts = ParsedBatch(), 0
     written = {name: 0 for name in SCHEMAS}
