@@ -24,7 +24,7 @@ import polars as pl
 import pyarrow as pa
 
 from .. import progress
-from ..io import sweep_temporaries, write_parquet
+from ..io import release_memory, sweep_temporaries, write_parquet
 from ..records import SCHEMAS, Capture, ParsedBatch, reject
 from ..sources.arxiv import bulk, snapshot
 from ..sources.registry import detect, parse_capture
@@ -474,7 +474,10 @@ def parse_pending(ws: Workspace, chunk_bytes: int = CHUNK_BYTES, workers: int | 
     plan = plan_parse(ws, chunk_bytes)
     if plan is None:
         return ParseResult()
-    return commit_parse(ws, plan, [parse_part(plan, workers=workers)])
+    try:
+        return commit_parse(ws, plan, [parse_part(plan, workers=workers)])
+    finally:
+        release_memory()  # chunks and records are written: resolution starts from what is live
 
 
 def read_parsed(ws: Workspace, table: str, exclude: tuple[str, ...] = ()) -> pl.DataFrame:
