@@ -139,7 +139,7 @@ def render(r: dict, targets: dict, met) -> str:
             f"({_f(bulk.get('max_rss_mb'), ',')} MB, the largest stage process)"]
     if r.get("views"):
         views = {k: v for k, v in r["views"].items() if k != "lines"}
-        lines += ["", f"| analytics view at {int(r["views"]["lines"]):,} lines | seconds (median of 3) | rows | ≤ 0.5 s |", "|---|---:|---:|---|"]
+        lines += ["", f"| analytics view at {int(r['views']['lines']):,} lines | seconds (median of 3) | rows | ≤ 0.5 s |", "|---|---:|---:|---|"]
         lines += [f"| {name} | {v['seconds']:.3f} | {v['rows']:,} | {met(v['seconds'] <= targets['view_s'])} |"
                   for name, v in views.items()]
         slowest = max(views, key=lambda k: views[k]["seconds"])
