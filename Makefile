@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test wheel-test ui bench bench-data bench-linkage clean
+.PHONY: install run test wheel-test ui bench bench-data bench-linkage bench-splink clean
 
 $(STAMP): pyproject.toml setup.py constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ bench-data: install  ## public labelled benchmarks from fetched git snapshots ->
 
 bench-linkage: install  ## run the pipeline on them and score it: bench/results/linkage-*.json (LINKAGE_ARGS="--rev HEAD")
 	$(BIN)/python -m bench.linkage $(LINKAGE_ARGS)
+
+bench-splink: install  ## splink 5 beside papertrail on the same benchmarks (installs the optional `bench` extra): bench/results/splink-compare-*.json
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
+	$(BIN)/python -m bench.linkage.splink_compare $(SPLINK_ARGS)
 
 clean:
 	rm -rf .warehouse.duckdb.papertrail warehouse.duckdb warehouse.reports reports .dagster/storage .dagster/history build dist

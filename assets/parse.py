@@ -11,14 +11,16 @@ they all see. Any split writes the same files and index, so the same warehouse.
 
 from collections.abc import Iterator
 
-from dagster import (AssetIn, Config, DynamicOut, DynamicOutput, In, MetadataValue, Nothing, OpExecutionContext,
+from dagster import (AssetIn, Config, DynamicOut, DynamicOutput, In, Nothing, OpExecutionContext,
                      Out, Output, graph_asset, op)
+import polars as pl
 from pydantic import Field
 
 from papertrail.pipelines.stages import parse
 from papertrail.pipelines.stages.runlog import update_state
 
 from .landing import landed_captures
+from .metadata import table_metadata
 from .resources import PapertrailResource
 
 
@@ -59,11 +61,11 @@ def commit_parse(context: OpExecutionContext, papertrail: PapertrailResource, pl
     rows_in = sum(result.counts.get(t, 0) for t in ("papers", "profiles", "rejects"))
     update_state(ws, context.run_id, rows_in=rows_in, rows_quarantined=result.counts.get("rejects", 0),
                  parsed=result.parsed)
-    formats = "\n".join(f"| {name} | {n} |" for name, n in sorted(result.formats.items()))
     context.add_output_metadata({
         "captures_parsed": result.parsed, "parts": len(results), "processes_per_part": result.workers,
         **{f"rows_{k}": v for k, v in result.counts.items()},
-        "formats": MetadataValue.md("| format | captures |\n|---|---|\n" + formats) if formats else "none new",
+        "formats": table_metadata(pl.DataFrame(sorted(result.formats.items()), orient="row",
+                                               schema={"format": pl.String, "captures": pl.Int64})),
     })
 
 

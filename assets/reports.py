@@ -9,6 +9,7 @@ from papertrail.pipelines.reports import build_reports
 from papertrail.pipelines.stages.publish import is_unchanged
 from papertrail.pipelines.workspace import Workspace
 
+from .metadata import table_from_json, table_json
 from .resources import PapertrailResource
 
 READS = ("topic_trends", "author_citations", "author_timeline")  # the views build_reports queries
@@ -18,8 +19,16 @@ def _previews_path(ws: Workspace):
     return ws.state_dir / "reports_previews.json"
 
 
-def _metadata(html: str, previews: dict[str, str], pngs: dict[str, str]) -> dict:
-    """html path, the views' markdown previews and each chart (a PNG file) inline."""
+def _saved(path) -> dict | None:
+    """The last build's metadata, None when absent or written before previews were tables."""
+    if not path.exists():
+        return None
+    last = json.loads(path.read_text("utf-8"))
+    return last if all(isinstance(v, dict) for v in last["previews"].values()) else None
+
+
+def _metadata(html: str, previews: dict[str, dict], pngs: dict[str, str]) -> dict:
+    """html path, the views' first rows (table metadata) and each chart (a PNG file) inline."""
     charts = {}
     for name, path in pngs.items():
         try:
@@ -27,22 +36,21 @@ def _metadata(html: str, previews: dict[str, str], pngs: dict[str, str]) -> dict
         except FileNotFoundError:
             continue
         charts[f"chart_{name}"] = MetadataValue.md(f"![{name}](data:image/png;base64,{b64})")
-    return {"html": MetadataValue.path(html), **{k: MetadataValue.md(v) for k, v in previews.items()}, **charts}
+    return {"html": MetadataValue.path(html), **{k: table_from_json(v) for k, v in previews.items()}, **charts}
 
 
 @asset(group_name="reports", deps=[AssetKey(["analytics", view]) for view in READS], kinds={"html"})
 def reports(context: AssetExecutionContext, papertrail: PapertrailResource) -> MaterializeResult:
     """Topic share by year and an author timeline, as PNG charts and one HTML report."""
     ws = papertrail.workspace
-    saved = _previews_path(ws)
-    if is_unchanged(ws, context.run_id) and (ws.reports_dir / "report.html").exists() and saved.exists():
+    last = _saved(_previews_path(ws))
+    if is_unchanged(ws, context.run_id) and (ws.reports_dir / "report.html").exists() and last:
         # Nothing was republished, so the report on disk is this warehouse's: its charts and
         # previews are shown again, and the latest materialisation keeps them.
-        last = json.loads(saved.read_text("utf-8"))
         return MaterializeResult(metadata={"status": "unchanged",
                                            **_metadata(last["html"], last["previews"], last["pngs"])})
     built = build_reports(ws)
     last = {"html": str(built.html), "pngs": {name: str(path) for name, path in built.pngs.items()},
-            "previews": {"topic_trends": built.topic_preview_md, "author_timeline": built.timeline_preview_md}}
-    atomic_write_bytes(saved, json.dumps(last).encode())
+            "previews": {name: table_json(frame) for name, frame in built.previews.items()}}
+    atomic_write_bytes(_previews_path(ws), json.dumps(last).encode())
     return MaterializeResult(metadata=_metadata(last["html"], last["previews"], last["pngs"]))

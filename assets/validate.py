@@ -11,6 +11,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 from papertrail.pipelines.stages.publish import is_unchanged
 from papertrail.pipelines.stages.validate import validate_staged
 
+from .metadata import table_metadata
 from .resolve import resolved_tables
 from .resources import PapertrailResource
 
@@ -32,5 +33,8 @@ def validated_tables(context: AssetExecutionContext, papertrail: PapertrailResou
         "failed_before_quarantine": sum(1 for r in validation.first.results if not r.success),
         "failed": sum(1 for r in report.results if not r.success),
         "rows_quarantined_by_validation": validation.quarantined,
-        "report": MetadataValue.md(report.to_markdown()),
+        "summary": report.summary(),
+        "tables": table_metadata(report.tables()),
+        "failures": table_metadata(report.failures()),
+        "not_checked": MetadataValue.json(list(report.unchecked)),
     })

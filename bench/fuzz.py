@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
 from papertrail.pipelines.errors import ParseError  # noqa: E402
-from papertrail.pipelines.sources.registry import PARSER_MODULES  # noqa: E402
+from papertrail.pipelines.sources.registry import FORMAT_MODULES  # noqa: E402
 from tests.test_fuzz_parsers import (capture, check_normalisers, check_registry,  # noqa: E402
                                      documents, seed_documents)
 
@@ -59,7 +59,7 @@ def main() -> int:
     args.add_argument("--examples", type=int, default=10_000)
     args.add_argument("--only", help="one target (a parser module, 'registry' or 'normalisers')")
     opts = args.parse_args()
-    targets = [opts.only] if opts.only else [*PARSER_MODULES, "registry", "normalisers"]
+    targets = [opts.only] if opts.only else [*FORMAT_MODULES, "registry", "normalisers"]
     seed_documents()
     rows = []
     print(f"{'target':<40} {'examples':>9} {'ParseError':>10} {'seconds':>8}")

@@ -2,7 +2,7 @@
 
 The file's schema is a set of pydantic models (`ConfigFile` and its sections, strict types,
 unknown keys refused); a validated file becomes the frozen runtime settings below (`Config`,
-`SourceConfig`, ...), which the fetcher and the sources read. Every mistake surfaces as one ConfigError line naming the file and the key path, because a run
+`SourceConfig`, ...), which the fetcher and the fetch sources' plans read. Every mistake surfaces as one ConfigError line naming the file and the key path, because a run
 that starts with a typo'd key silently falls back to defaults and hammers a host or skips an
 author. API keys are never read from the file, only from the environment variable it names.
 """
@@ -10,54 +10,39 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-import typing
 from typing import Annotated, Any, ClassVar
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
-                      ValidationError, field_validator, model_validator)
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, Field, ValidationError, create_model
 
 from .errors import ConfigError
-from .sources.openalex import settings as openalex_settings
-from .sources.spec import HostLimit, SourceDefaults
+from .sources.arxiv.settings import HOST_LIMIT as ARXIV_HOST_LIMIT
+from .sources.arxiv.settings import OaiHarvestConfig, OaiSection
+from .sources.registry import fetch_source_settings
+from .sources.spec import ConfigSection, HostLimit, Positive, SourceDefaults, SourceSection
 
 USER_AGENT_BASE = "papertrail/0.1 (+https://github.com/papertrail"
 
 
-# Host limits follow each API's published policy; they attach to the host of the source's
-# base_url, so a mirror inherits arXiv's 1 request per 3 s unless http.hosts says otherwise.
-SOURCES: dict[str, SourceDefaults] = {
-    "arxiv": SourceDefaults("arXiv", "https://export.arxiv.org/api/query", 2000, 2000,
-                            HostLimit(1 / 3, 1), extra={"max_results": 30000, "empty_page_retries": 3}),
-    "openalex": openalex_settings.FETCH_SOURCE,
-    "semantic_scholar": SourceDefaults(
-        "Semantic Scholar", "https://api.semanticscholar.org/graph/v1", 1000, 1000, HostLimit(1, 1),
-        extra={"fields": "title,externalIds,year,publicationDate,authors,citationCount,venue"}),
-    "crossref": SourceDefaults("Crossref", "https://api.crossref.org", 1000, 1000, HostLimit(5, 3)),
-    "author_pages": SourceDefaults("Author pages", "", 0, 0, HostLimit(0.5, 1),
-                                   extra={"respect_robots": True, "max_pages": 20}),
-}
-# Person sources: one person's record per tracked author (`dblp: <pid>`, `orcid: <id>`). dblp asks
-# for a second or two between requests and a respected robots.txt; ORCID's public API allows 24
-# requests/s (burst 40). Kept beside SOURCES rather than in it until the per-source fetch
-# partitions (assets/partitions.py SOURCE_ORDER, which must cover SOURCES) give them a place;
-# `papertrail run --config` and the per-author partitions fetch them already.
-PERSON_SOURCES: dict[str, SourceDefaults] = {
-    "dblp": SourceDefaults("dblp", "https://dblp.org", 0, 0, HostLimit(0.5, 1),
-                           extra={"respect_robots": True}),
-    "orcid": SourceDefaults("ORCID", "https://pub.orcid.org/v3.0", 0, 0, HostLimit(8, 2)),
-}
-ALL_SOURCES: dict[str, SourceDefaults] = {**SOURCES, **PERSON_SOURCES}
+# Every fetch source's defaults (base_url, page sizes, pace) and section model come from its folder
+# (sources/<folder>/settings.py), listed in sources/registry.py. Host limits follow each API's
+# published policy; they attach to the host of the source's base_url, so a mirror inherits
+# arXiv's 1 request per 3 s unless http.hosts says otherwise.
+SECTIONS: dict[str, type[SourceSection]] = {name: settings.Section
+                                            for name, settings in fetch_source_settings().items()}
+SOURCES: dict[str, SourceDefaults] = {name: section.SOURCE for name, section in SECTIONS.items()}
 
 
 @dataclass(frozen=True)
 class SourceConfig:
+    """One fetch source as configured: the common keys, and `options`, the keys its own Section
+    adds (e.g. arXiv's max_results), defaults filled in."""
+
     name: str
     label: str
     enabled: bool
@@ -66,24 +51,17 @@ class SourceConfig:
     api_key_env: str | None = None
     # repr=False: a dataclass repr lands in logs and tracebacks, the key must not.
     api_key: str | None = field(default=None, repr=False)
-    max_results: int = 30000
-    empty_page_retries: int = 3
-    fields: str = ""
-    respect_robots: bool = True
-    max_pages: int = 20
+    options: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
 class AuthorConfig:
+    """A tracked author: a name, and per fetch source the entry that names them there (an arXiv
+    search_query, an OpenAlex id, page URLs, ...), in the registry's order of fetch sources; only
+    entries that ask for something."""
+
     name: str
-    orcid: str | None = None
-    author_pages: tuple[str, ...] = ()
-    arxiv: str | None = None  # an arXiv search_query, e.g. "au:lewis_m"
-    openalex: str | None = None  # an OpenAlex author id (A...) or an ORCID
-    semantic_scholar: str | None = None
-    crossref_query: str | None = None
-    crossref_orcid: str | None = None
-    dblp: str | None = None  # a dblp person id ("42/6178-1") or its URL
+    ids: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -102,22 +80,6 @@ class HttpSettings:
     state_dir: Path | None = None
     default_host: HostLimit = HostLimit(1.0, 2)
     hosts: Mapping[str, HostLimit] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class OaiHarvestConfig:
-    """An arXiv OAI-PMH ListRecords harvest (the `arxiv_oai` section)."""
-
-    base_url: str
-    from_: str  # YYYY-MM-DD, required: without it the harvest is the whole archive
-    until: str | None = None
-    set: str | None = None
-    enabled: bool = True
-    max_pages: int | None = None  # per run; the rest resumes from the stored token next run
-
-
-OAI_DEFAULT_URL = "https://oaipmh.arxiv.org/oai"
-OAI_HOST_LIMIT = HostLimit(1 / 3, 1)  # arXiv's pace, whichever arXiv endpoint
 
 
 @dataclass(frozen=True)
@@ -140,14 +102,15 @@ class Config:
             if src.enabled and src.base_url:
                 hosts.add(host_key(src.base_url))
         for author in self.authors:
-            hosts.update(host_key(u) for u in author.author_pages)
+            hosts.update(host_key(u) for name, value in author.ids.items()
+                         for u in SECTIONS[name].urls(value))
         if self.arxiv_oai and self.arxiv_oai.enabled:
             hosts.add(host_key(self.arxiv_oai.base_url))
         return frozenset(hosts)
 
     def host_limits(self) -> dict[str, HostLimit]:
-        limits = {host_key(self.arxiv_oai.base_url): OAI_HOST_LIMIT} if self.arxiv_oai else {}
-        limits.update({host_key(s.base_url): ALL_SOURCES[s.name].host_limit
+        limits = {host_key(self.arxiv_oai.base_url): ARXIV_HOST_LIMIT} if self.arxiv_oai else {}
+        limits.update({host_key(s.base_url): SOURCES[s.name].host_limit
                        for s in self.sources.values() if s.base_url})
         limits.update(self.http.hosts)  # explicit settings beat source defaults
         return limits
@@ -194,51 +157,11 @@ def is_private_host(host: str) -> str | None:
 # the default". Validation errors become one ConfigError line: file, key path, problem.
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _null_means_default(cls, data: Any) -> Any:
-        if data is None:
-            return {}
-        if isinstance(data, dict):
-            return {k: v for k, v in data.items() if v is not None}
-        return data
-
-
-def _problem(kind: str, message: str, key: str | None = None) -> PydanticCustomError:
-    """A validation error with this file's own wording; `key` names the key a model-level check
-    is about (pydantic reports those at the model's path). The message is passed as context:
-    pydantic formats `{name}` placeholders in a message template."""
-    return PydanticCustomError(kind, "{message}", {"message": message, "key": key})
-
-
-def _check_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise _problem("url", f"expected an http(s) URL, got {value!r}")
-    return value
-
-
-def _check_day(value: Any) -> str:
-    if not isinstance(value, (str, date)):
-        raise _problem("day", f"expected str or date, got {type(value).__name__} {value!r}")
-    try:
-        return date.fromisoformat(str(value)).isoformat()
-    except ValueError:
-        raise _problem("day", "expected a date YYYY-MM-DD (OAI-PMH day granularity), "
-                              f"got {value!r}") from None
-
-
-Url = Annotated[str, AfterValidator(_check_url)]
-Day = Annotated[str, BeforeValidator(_check_day)]
 Seconds = Annotated[float, Field(ge=0)]
 Count = Annotated[int, Field(ge=0)]
-Positive = Annotated[int, Field(ge=1)]
 
 
-class HostLimitSection(_Section):
+class HostLimitSection(ConfigSection):
     requests_per_second: float = Field(1.0, gt=0)
     max_connections: Positive = 2
     burst: Positive = 1
@@ -247,7 +170,7 @@ class HostLimitSection(_Section):
         return HostLimit(float(self.requests_per_second), self.max_connections, self.burst)
 
 
-class HttpSection(_Section):
+class HttpSection(ConfigSection):
     connect_timeout: Seconds = 10.0
     read_timeout: Seconds = 30.0
     max_attempts: Positive = 5
@@ -276,200 +199,38 @@ class HttpSection(_Section):
             hosts={h.lower(): limit.limit() for h, limit in self.hosts.items()})
 
 
-class SourceSection(_Section):
-    """A fetch source's section; subclasses add the keys that source understands. Defaults that
-    differ per source (base_url, page_size) are None here and come from ALL_SOURCES."""
-
-    NAME: ClassVar[str] = ""
-    # Declared so that a key in the file is refused with its own message, never stored.
-    api_key: Any = Field(None, exclude=True)
-    enabled: bool = True
-
-    @field_validator("api_key")
-    @classmethod
-    def _never_in_the_file(cls, value: Any) -> Any:
-        raise _problem("api_key_in_file", "API keys never go in the config file: put the key in "
-                       "an environment variable and name that variable with api_key_env")
-
-    @property
-    def spec(self) -> SourceDefaults:
-        return ALL_SOURCES[self.NAME]
-
-    def options(self) -> dict[str, Any]:
-        """The source's own keys, defaults filled in, as SourceConfig fields."""
-        return {k: getattr(self, k) for k in self.spec.extra}
+class _SourcesBase(ConfigSection):
+    NULL_IS_EMPTY_SECTION: ClassVar[bool] = True
 
 
-class _HostedSection(SourceSection):
-    base_url: Url | None = None  # None: the source's default
+# `sources:`: one optional section per fetch source, in the registry's order.
+SourcesSection = create_model("SourcesSection", __base__=_SourcesBase,
+                              **{name: (section | None, None) for name, section in SECTIONS.items()})
 
 
-class _PagedSection(_HostedSection):
-    page_size: Positive | None = None
-
-    @model_validator(mode="after")
-    def _page_size_within_the_api_limit(self) -> _PagedSection:
-        if self.page_size is not None and self.page_size > self.spec.max_page_size:
-            raise _problem("page_size", f"{self.spec.label} allows at most "
-                           f"{self.spec.max_page_size}, got {self.page_size}", key="page_size")
-        return self
-
-
-class ArxivSection(_PagedSection):
-    NAME: ClassVar[str] = "arxiv"
-    max_results: int = 30000
-    empty_page_retries: int = 3
-
-    @field_validator("max_results")
-    @classmethod
-    def _arxiv_cap(cls, value: int) -> int:
-        if value > 30000:
-            raise _problem("max_results",
-                           f"arXiv serves at most 30000 results per query, got {value}")
-        return value
-
-
-class OpenAlexSection(_PagedSection):
-    NAME: ClassVar[str] = "openalex"
-    api_key_env: str | None = None
-
-
-class SemanticScholarSection(_PagedSection):
-    NAME: ClassVar[str] = "semantic_scholar"
-    api_key_env: str | None = None
-    fields: str = ALL_SOURCES["semantic_scholar"].extra["fields"]
-
-
-class CrossrefSection(_PagedSection):
-    NAME: ClassVar[str] = "crossref"
-
-
-class AuthorPagesSection(SourceSection):
-    NAME: ClassVar[str] = "author_pages"
-    respect_robots: bool = True
-    max_pages: int = 20
-
-
-class DblpSection(_HostedSection):
-    NAME: ClassVar[str] = "dblp"
-    respect_robots: bool = True
-
-
-class OrcidSection(_HostedSection):
-    NAME: ClassVar[str] = "orcid"
-
-
-SECTIONS: dict[str, type[SourceSection]] = {s.NAME: s for s in (
-    ArxivSection, OpenAlexSection, SemanticScholarSection, CrossrefSection, AuthorPagesSection,
-    DblpSection, OrcidSection)}
-assert list(SECTIONS) == list(ALL_SOURCES), "every source has a section model, in order"
-
-
-class SourcesSection(_Section):
-    arxiv: ArxivSection | None = None
-    openalex: OpenAlexSection | None = None
-    semantic_scholar: SemanticScholarSection | None = None
-    crossref: CrossrefSection | None = None
-    author_pages: AuthorPagesSection | None = None
-    dblp: DblpSection | None = None
-    orcid: OrcidSection | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _null_means_default(cls, data: Any) -> Any:
-        # `sources: {arxiv: }` turns arXiv on with its defaults
-        if data is None:
-            return {}
-        if isinstance(data, dict):
-            return {k: {} if v is None else v for k, v in data.items()}
-        return data
-
-
-assert list(SourcesSection.model_fields) == list(ALL_SOURCES), "a section per source, in order"
-
-
-class CrossrefQuery(_Section):
-    query: str | None = None
-    orcid: str | None = None
-
-
-def _crossref(value: Any) -> Any:
-    if isinstance(value, str):
-        return {"query": value}
-    if not isinstance(value, dict):
-        raise _problem("crossref", f"expected str or dict, got {type(value).__name__} {value!r}")
-    return value
-
-
-def _id_text(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise _problem("id", f"expected str or int, got {type(value).__name__} {value!r}")
-    return str(value)
-
-
-class AuthorSection(_Section):
+class _AuthorBase(ConfigSection):
     name: str
-    orcid: str | None = None
-    author_pages: list[Url] = []
-    arxiv: str | None = None
-    openalex: str | None = None
-    semantic_scholar: Annotated[str, BeforeValidator(_id_text)] | None = None
-    crossref: Annotated[CrossrefQuery, BeforeValidator(_crossref)] | None = None
-    dblp: str | None = None
 
     def author(self) -> AuthorConfig:
-        cross = self.crossref or CrossrefQuery()
-        return AuthorConfig(
-            name=self.name, orcid=self.orcid, author_pages=tuple(self.author_pages),
-            arxiv=self.arxiv, openalex=self.openalex,
-            semantic_scholar=self.semantic_scholar or None, crossref_query=cross.query,
-            crossref_orcid=cross.orcid, dblp=self.dblp)
-
-    def sources(self) -> set[str]:
-        """The fetch sources this author names (live even without a section of their own)."""
-        c = self.crossref
-        return {n for n, v in (
-            ("arxiv", self.arxiv), ("openalex", self.openalex),
-            ("semantic_scholar", self.semantic_scholar),
-            ("crossref", c and (c.query or c.orcid)), ("author_pages", self.author_pages),
-            ("dblp", self.dblp), ("orcid", self.orcid)) if v}
+        """The tracked author, with the entries that make a fetch source live for them."""
+        return AuthorConfig(name=self.name, ids={
+            n: getattr(self, n) for n, section in SECTIONS.items()
+            if section.names(getattr(self, n))})
 
 
-class ArxivOaiSection(_Section):
-    from_: Day = Field(alias="from")
-    until: Day | None = None
-    set: str | None = None
-    enabled: bool = True
-    max_pages: Positive | None = None
-    base_url: Url = OAI_DEFAULT_URL
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_is_required(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("from") is None:
-            raise _problem("missing_from", "required key is missing: the first datestamp to harvest "
-                           "(YYYY-MM-DD); without it the harvest is the whole arXiv archive",
-                           key="from")
-        return data
-
-    @model_validator(mode="after")
-    def _until_after_from(self) -> ArxivOaiSection:
-        if self.until and self.until < self.from_:
-            raise _problem("until", f"is before from ({self.until} < {self.from_})", key="until")
-        return self
-
-    def harvest(self) -> OaiHarvestConfig:
-        return OaiHarvestConfig(base_url=self.base_url, from_=self.from_, until=self.until,
-                                set=self.set, enabled=self.enabled, max_pages=self.max_pages)
+# `authors[]`: a name, and per fetch source the entry its Section's AUTHOR_VALUE describes.
+AuthorSection = create_model("AuthorSection", __base__=_AuthorBase,
+                             **{name: (section.AUTHOR_VALUE | None, None)
+                                for name, section in SECTIONS.items()})
 
 
-class ConfigFile(_Section):
+class ConfigFile(ConfigSection):
     """The whole of papertrail.yaml."""
 
     mailto: str | None = None
     http: HttpSection = HttpSection()
     authors: list[AuthorSection] = []
-    arxiv_oai: ArxivOaiSection | None = None
+    arxiv_oai: OaiSection | None = None
     sources: SourcesSection = SourcesSection()
 
     def section(self, name: str) -> SourceSection | None:
@@ -529,7 +290,7 @@ def explain(error: dict) -> str:
     if kind == "missing":
         msg = "required key is missing"
     elif kind == "extra_forbidden" and loc[:-1] == ("sources",):
-        msg = f"unknown source (known: {', '.join(ALL_SOURCES)})"
+        msg = f"unknown source (known: {', '.join(SOURCES)})"
     elif kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         known = sorted((f.alias or n) for n, f in (model.model_fields.items() if model else ())
@@ -565,9 +326,9 @@ def parse_config(data: Any, file: Path, environ: Mapping[str, str] | None = None
     authors = tuple(a.author() for a in raw.authors)
     # A source an author names is live even without its own section (defaults apply), so that
     # its API key requirement is checked now rather than halfway through a run.
-    used = {n for a in raw.authors for n in a.sources()}
+    used = {n for a in authors for n in a.ids}
     sources = {n: _source(raw.section(n) or SECTIONS[n](), environ, file)
-               for n in ALL_SOURCES if raw.section(n) is not None or n in used}
+               for n in SOURCES if raw.section(n) is not None or n in used}
     config = Config(path=file, mailto=raw.mailto, http=raw.http.settings(file.parent),
                     sources=sources, authors=authors,
                     arxiv_oai=raw.arxiv_oai.harvest() if raw.arxiv_oai else None)
@@ -583,7 +344,8 @@ def parse_config(data: Any, file: Path, environ: Mapping[str, str] | None = None
 
 
 def _source(section: SourceSection, environ: Mapping[str, str], file: Path) -> SourceConfig:
-    name, spec = section.NAME, section.spec
+    spec = section.SOURCE
+    name = spec.name
     key_env = getattr(section, "api_key_env", None)
     if spec.api_key_required and section.enabled and not key_env:
         raise ConfigError(f"{file}: sources.{name}.api_key_env: {spec.label} needs an API key: name "
@@ -594,11 +356,11 @@ def _source(section: SourceSection, environ: Mapping[str, str], file: Path) -> S
         raise ConfigError(
             f"{spec.label} needs an API key: set the environment variable {key_env} "
             f"(named by sources.{name}.api_key_env in {file.name})")
-    base_url = "" if name == "author_pages" else (getattr(section, "base_url", None) or spec.base_url)
+    base_url = getattr(section, "base_url", None) or spec.base_url
     page_size = (getattr(section, "page_size", None) or spec.page_size) if spec.max_page_size else 0
     return SourceConfig(name=name, label=spec.label, enabled=section.enabled,
-                        base_url=base_url or "", page_size=page_size, api_key_env=key_env,
-                        api_key=api_key, **section.options())
+                        base_url=base_url, page_size=page_size, api_key_env=key_env,
+                        api_key=api_key, options=section.options())
 
 
 def load_config(path: str | os.PathLike, environ: Mapping[str, str] | None = None) -> Config:

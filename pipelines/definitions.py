@@ -36,7 +36,7 @@ refresh_job = define_asset_job("refresh", selection=AssetSelection.assets(*ALL_A
 refresh_in_parts_job = define_asset_job(
     "refresh_in_parts", selection=AssetSelection.assets(*ALL_ASSETS), executor_def=multiprocess_executor,
     hooks=HOOKS, config={"ops": {"parsed_records": {"ops": {"plan_parse": {"config": {"parts": 0}}}}}})
-# One process per source's fetch op: hosts are fetched side by side, each within its pool.
+# One process per fetch source's op: hosts are fetched side by side, each within its pool.
 _side_by_side = multiprocess_executor.configured({"max_concurrent": 4})
 fetch_sources_job = define_asset_job("fetch_sources", selection=AssetSelection.assets(source_captures),
                                      partitions_def=source_partitions, executor_def=_side_by_side,

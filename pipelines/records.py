@@ -27,7 +27,7 @@ LINK = pa.struct([("kind", pa.string()), ("url", pa.string())])
 PAPERS = pa.schema(
     [
         ("record_ref", pa.string()),  # "<capture sha256[:16]>:<index>" — unique per record
-        ("source", pa.string()),  # site layout or API name, e.g. "catalyzex", "openalex"
+        ("source", pa.string()),  # the record format: a site layout or API shape, e.g. "catalyzex", "openalex"
         ("capture", pa.string()),  # file path or URL the record came from
         ("captured_at", pa.timestamp("us", tz="UTC")),
         ("title", pa.string()),
@@ -176,7 +176,8 @@ def table_of(rows: list[dict], schema: pa.Schema) -> pa.Table:
 
 def reject(capture: Capture | None, source: str | None, reason: str, payload: bytes | str | None,
            record_ref: str | None = None, stage: str = "parse") -> dict:
-    """A quarantine row: what failed, where, why, and the raw payload (truncated to a bound)."""
+    """A quarantine row: what failed, where, why, and the raw payload (truncated to a bound).
+    `source` is the record format (stages parse and later), or the fetch source (stage fetch)."""
     if isinstance(payload, bytes):
         payload = payload[:PAYLOAD_LIMIT].decode("utf-8", errors="replace")
     elif isinstance(payload, str):

@@ -21,17 +21,11 @@ class Reports:
     html: Path
     pngs: dict[str, Path] = field(default_factory=dict)
     images_b64: dict[str, str] = field(default_factory=dict)
-    topic_preview_md: str = ""
-    timeline_preview_md: str = ""
+    # The first rows of each view the charts show, for the reports asset's table metadata.
+    previews: dict[str, pl.DataFrame] = field(default_factory=dict)
 
 
-def markdown_table(frame: pl.DataFrame, limit: int = 15) -> str:
-    if frame.is_empty():
-        return "_no rows_"
-    head = "| " + " | ".join(frame.columns) + " |\n|" + "---|" * frame.width + "\n"
-    rows = ["| " + " | ".join("" if v is None else str(v) for v in row) + " |"
-            for row in frame.head(limit).iter_rows()]
-    return head + "\n".join(rows)
+PREVIEW_ROWS = 15
 
 
 def _query(db: Path, sql: str, params: list | None = None) -> pl.DataFrame:
@@ -101,7 +95,7 @@ def build_reports(ws: Workspace) -> Reports:
         reports.pngs["topic_trends"] = out / "topic_trends.png"
         atomic_write_bytes(reports.pngs["topic_trends"], png)
         reports.images_b64["topic_trends"] = base64.b64encode(png).decode()
-    reports.topic_preview_md = markdown_table(trends)
+    reports.previews["topic_trends"] = trends.head(PREVIEW_ROWS)
     sections.append(("Topic trends", "topic_trends", trends))
     timeline = pl.DataFrame()
     if best.height:
@@ -113,7 +107,7 @@ def build_reports(ws: Workspace) -> Reports:
             reports.pngs["author_timeline"] = out / "author_timeline.png"
             atomic_write_bytes(reports.pngs["author_timeline"], png)
             reports.images_b64["author_timeline"] = base64.b64encode(png).decode()
-    reports.timeline_preview_md = markdown_table(timeline)
+    reports.previews["author_timeline"] = timeline.head(PREVIEW_ROWS)
     sections.append(("Author timeline", "author_timeline", timeline))
     atomic_write_bytes(reports.html, _html(sections, reports).encode())
     return reports

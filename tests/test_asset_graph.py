@@ -4,6 +4,7 @@ assets to the reports; what a run records matches the warehouse it published; `d
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dagster import AssetKey, DagsterInstance
+from dagster import AssetKey, DagsterInstance, TableMetadataValue
 
 from papertrail.pipelines.definitions import defs
 from papertrail.pipelines.validate.checks import suite_checks
@@ -163,3 +164,37 @@ def test_dg_cli_lists_and_checks_the_definitions():
     checked = dg("check", "defs")
     assert checked.returncode == 0, checked.stderr
     assert "All definitions loaded successfully" in checked.stdout + checked.stderr
+
+
+def test_tables_in_asset_metadata_are_dagster_table_metadata(published):
+    db, first, again = published
+    recorded, rerun = materialisations(first), materialisations(again)
+    formats = recorded["parsed_records"]["formats"]
+    assert isinstance(formats, TableMetadataValue)
+    assert [(c.name, c.type) for c in formats.schema.columns] == [("format", "string"), ("captures", "int")]
+    assert [r.data for r in formats.records] == [{"format": "aitopics", "captures": 1},
+                                                 {"format": "catalyzex", "captures": 1},
+                                                 {"format": "scored_profile", "captures": 1}]
+    tables = recorded["validated_tables"]["tables"]
+    assert [(c.name, c.type) for c in tables.schema.columns] == [
+        ("table", "string"), ("rows", "int"), ("expectations", "int"), ("failed", "int"),
+        ("failed_rows", "int"), ("flagged_rows", "int")]
+    papers = next(r.data for r in tables.records if r.data["table"] == "papers")
+    assert papers["rows"] == rows(db, "SELECT count(*) FROM core.papers")[0][0]
+    assert recorded["validated_tables"]["failures"].records == []
+    # The reports' previews are the views' first rows, kept on a no-op rerun.
+    preview = recorded["reports"]["topic_trends"]
+    names = [d[0] for d in duckdb.connect(str(db), read_only=True).execute(
+        "SELECT * FROM analytics.topic_trends LIMIT 0").description]
+    assert [c.name for c in preview.schema.columns] == names
+    assert len(preview.records) == min(15, rows(db, "SELECT count(*) FROM analytics.topic_trends")[0][0])
+    assert rerun["reports"]["topic_trends"] == preview
+
+
+def test_no_asset_writes_a_text_table():
+    """Markdown metadata is only the charts' inline images; tables go through assets/metadata.py."""
+    for path in sorted((REPO / "assets").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert "|---" not in text and '" | "' not in text, path.name
+        for call in re.findall(r"MetadataValue\.md\((.*)", text):
+            assert call.startswith('f"![{name}]'), (path.name, call)

@@ -38,8 +38,10 @@ def test_example_loads_with_real_hosts_and_documented_defaults():
     assert config.host_limits()["export.arxiv.org"] == HostLimit(0.333, 1, 1)
     assert config.http.state_dir == REPO / ".papertrail/http"
     author = config.authors[0]
-    assert (author.name, author.arxiv, author.openalex, author.crossref_orcid) == (
+    assert (author.name, author.ids["arxiv"], author.ids["openalex"], author.ids["crossref"].orcid) == (
         "Mike Lewis", "au:lewis_m", "A5012345678", "0000-0002-1825-0097")
+    assert list(author.ids) == ["arxiv", "openalex", "semantic_scholar", "crossref", "author_pages",
+                                "dblp", "orcid"]
     assert "www.catalyzex.com" in config.allowed_hosts()
 
 
@@ -132,7 +134,7 @@ def test_nulls_mean_defaults_and_ids_may_be_numbers(tmp_path):
     assert list(config.sources) == ["semantic_scholar", "crossref"]
     assert config.sources["crossref"].page_size == 1000
     author = config.authors[0]
-    assert (author.semantic_scholar, author.crossref_query, author.crossref_orcid) == (
+    assert (author.ids["semantic_scholar"], author.ids["crossref"].query, author.ids["crossref"].orcid) == (
         "35084211", "A", None)
 
 

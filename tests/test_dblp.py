@@ -13,7 +13,7 @@ from werkzeug import Response
 
 from papertrail.pipelines.config import HostLimit, load_config
 from papertrail.pipelines.sources import dblp, registry
-from papertrail.pipelines.sources.dblp.live import person_pid
+from papertrail.pipelines.sources.dblp.paging import person_pid
 from papertrail.pipelines.stages.fetch import fetch_config, read_fetch_log
 from papertrail.pipelines.stages.parse import parse_pending, read_parsed
 from papertrail.pipelines.workspace import Workspace
@@ -285,7 +285,7 @@ def test_dblp_keeps_its_published_pace(tmp_path):
     path.write_text("authors:\n  - {name: Bo An, dblp: 42/6178-1}\n")
     config = load_config(path, {})
     assert config.sources["dblp"].base_url == "https://dblp.org"
-    assert config.sources["dblp"].respect_robots is True
+    assert config.sources["dblp"].options == {"respect_robots": True}
     assert config.host_limits()["dblp.org"] == HostLimit(0.5, 1)  # one request per 2 s
 
 

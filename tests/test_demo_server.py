@@ -94,7 +94,7 @@ def test_demo_fetch_lands_exact_counts_and_a_second_fetch_changes_nothing(tmp_pa
     assert (fetched.requests, fetched.new, fetched.unchanged, fetched.failed) == (57, 57, 0, [])
     assert (files.observed, len(files.new)) == (1, 1)
     assert read_fetch_log(ws).group_by("tag").len().sort("tag").rows() == [
-        ("arxiv", 14), ("author_page", 18), ("crossref", 7), ("openalex", 10), ("semantic_scholar", 8)]
+        ("arxiv", 14), ("author_pages", 18), ("crossref", 7), ("openalex", 10), ("semantic_scholar", 8)]
     manifest = read_manifest(ws)
     assert manifest.group_by("kind").len().sort("kind").rows() == [("demo", 1), ("http", 57)]
     openalex = manifest.filter(pl.col("capture").str.contains("/openalex/"))["capture"].to_list()

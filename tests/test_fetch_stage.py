@@ -158,13 +158,13 @@ def test_faults_give_exact_retries_give_ups_quarantine_and_published_rows(server
         ("openalex", "A/openalex/works", 200, 1, "unexpected_content_type: expected json, got text/html"),
         ("semantic_scholar", "B/s2/author/42/papers", 429, 1, give_up),
         ("crossref", "A/crossref/works", 200, 3, None),  # 500, 503, 200
-        ("author_page", "A/authors/ok", 200, 1, None),
-        ("author_page", "A/authors/ok", None, 3, "timeout: ReadTimeout after 3 attempts"),
-        ("author_page", "A/authors/moved", 302, 1, "redirect_refused: host evil.example is not in allowed_hosts"),
-        ("author_page", "A/authors/huge", 200, 1, "body_exceeds_cap: response is larger than 200000 bytes"),
-        ("author_page", "A/authors/cut", 200, 3, "truncated_body: peer closed connection without sending "
+        ("author_pages", "A/authors/ok", 200, 1, None),
+        ("author_pages", "A/authors/ok", None, 3, "timeout: ReadTimeout after 3 attempts"),
+        ("author_pages", "A/authors/moved", 302, 1, "redirect_refused: host evil.example is not in allowed_hosts"),
+        ("author_pages", "A/authors/huge", 200, 1, "body_exceeds_cap: response is larger than 200000 bytes"),
+        ("author_pages", "A/authors/cut", 200, 3, "truncated_body: peer closed connection without sending "
          "complete message body (received 10 bytes, expected 100) after 3 attempts"),
-        ("author_page", "A/private/hidden", None, 0,
+        ("author_pages", "A/private/hidden", None, 0,
          f"robots_disallowed: {base}/private/hidden is disallowed by {base}/robots.txt"),
     ], key=str)
     assert read_fetch_log(ws)["run_id"].unique().to_list() == ["run-1"]

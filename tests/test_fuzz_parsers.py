@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 from papertrail.pipelines.errors import ParseError
 from papertrail.pipelines.normalize import dates, ids, names, text, topics
 from papertrail.pipelines.records import Capture
-from papertrail.pipelines.sources.registry import PARSER_MODULES, parse_capture
+from papertrail.pipelines.sources.registry import FORMAT_MODULES, parse_capture
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WHEN = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
@@ -105,7 +105,7 @@ def check_normalisers(s: str) -> None:
     dates.date_parts([[s, s, s]])
 
 
-@pytest.mark.parametrize("module_name", PARSER_MODULES)
+@pytest.mark.parametrize("module_name", FORMAT_MODULES)
 def test_parser_raises_only_parse_errors(module_name):
     given(documents)(lambda content: check_parser(module_name, content))()
 

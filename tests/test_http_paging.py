@@ -10,9 +10,12 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from papertrail.pipelines.config import HostLimit, parse_config
-from papertrail.pipelines.http import (ArxivQueryPlan, AuthorPagePlan, CrossrefWorksPlan, FetchResult, Fetcher,
-                            S2AuthorPapersPlan, S2PaperBatchPlan, fetch_all)
+from papertrail.pipelines.http import FetchResult, Fetcher, fetch_all
+from papertrail.pipelines.sources.arxiv.paging import ArxivQueryPlan
+from papertrail.pipelines.sources.author_pages.paging import AuthorPagePlan
+from papertrail.pipelines.sources.crossref.paging import CrossrefWorksPlan
 from papertrail.pipelines.sources.openalex.paging import OpenAlexWorksPlan
+from papertrail.pipelines.sources.semanticscholar.paging import S2AuthorPapersPlan, S2PaperBatchPlan
 from papertrail.pipelines.sources.fetch_plans import plans_for_config
 
 

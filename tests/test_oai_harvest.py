@@ -18,7 +18,7 @@ from papertrail.pipelines.config import Config, load_config, parse_config
 from papertrail.pipelines.demo.server import (DEMO_KEY, DEMO_KEY_ENV, OAI_DELETED, DemoServer, DemoSite,
                                    _oai_token, demo_config_yaml)
 from papertrail.pipelines.errors import ConfigError
-from papertrail.pipelines.http.oai import oai_page_info
+from papertrail.pipelines.sources.arxiv.paging import oai_page_info
 from papertrail.pipelines.records import Capture
 from papertrail.pipelines.sources.arxiv import helpers as h
 from papertrail.pipelines.sources.arxiv import oai

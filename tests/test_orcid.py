@@ -11,7 +11,7 @@ import pytest
 
 from papertrail.pipelines.config import load_config
 from papertrail.pipelines.sources import cassette, orcid, registry
-from papertrail.pipelines.sources.orcid.live import orcid_id
+from papertrail.pipelines.sources.orcid.paging import orcid_id
 from papertrail.pipelines.stages.fetch import fetch_config, read_fetch_log
 from papertrail.pipelines.stages.parse import parse_pending, read_parsed
 from papertrail.pipelines.workspace import Workspace

@@ -84,6 +84,11 @@ def test_backfill_over_three_authors_is_one_run(tmp_path, demo):
                   "Zoë Lindqvist": {"requests": 6, "landed": 6, "failed": 0},
                   "Jan van der Berg": {"requests": 9, "landed": 9, "failed": 0}}
     assert meta["per_author"].value == per_author
+    # The per-author counts are Dagster table metadata: typed columns, one record per author.
+    table = meta["table"]
+    assert [(c.name, c.type) for c in table.schema.columns] == [
+        ("author", "string"), ("requests", "int"), ("landed", "int"), ("failed", "int")]
+    assert [r.data for r in table.records] == [{"author": name, **counts} for name, counts in per_author.items()]
     assert (meta["authors"].value, meta["requests"].value, meta["landed"].value, meta["failed"].value) == \
         (3, 27, 27, 0)
 
@@ -148,6 +153,10 @@ def test_week_backfill_is_one_run_over_the_citation_history(tmp_path):
                 (date(2026, 11, 16), 3, 15, 2)]  # p1 at 9, p2 at 2, p3 at 4
     path = weeks_path(Workspace.for_db(db))
     assert pl.read_parquet(path).rows() == expected
+    [table] = [m.metadata["table"] for m in result.asset_materializations_for_node("citation_weeks")][:1]
+    assert [(c.name, c.type) for c in table.schema.columns] == [
+        ("week", "date"), ("papers", "int"), ("citations", "int"), ("snapshots", "int")]
+    assert [tuple(r.data.values()) for r in table.records] == [(d.isoformat(), *n) for d, *n in expected]
 
     # One week again (the schedule's case) replaces its row; a week before any snapshot is zeros.
     again = job.execute_in_process(instance=instance, partition_key="2026-11-09", resources=resources)

@@ -118,8 +118,8 @@ def test_pipeline_on_a_postgres_instance_with_parallel_steps(postgres, tmp_path,
     with DagsterInstance.get() as instance:
         assert type(instance.run_storage).__name__ == "PostgresRunStorage"
         with execute_job(reconstructable(fetch_job), instance=instance, run_config=run_config,
-                         tags={ASSET_PARTITION_RANGE_START_TAG: "author_pages",
-                               ASSET_PARTITION_RANGE_END_TAG: "arxiv"}) as fetched:
+                         tags={ASSET_PARTITION_RANGE_START_TAG: "arxiv",
+                               ASSET_PARTITION_RANGE_END_TAG: "author_pages"}) as fetched:
             assert fetched.success
             fetch_run = fetched.run_id
         with execute_job(reconstructable(refresh_job), instance=instance, run_config=run_config) as done:
@@ -136,7 +136,8 @@ def test_pipeline_on_a_postgres_instance_with_parallel_steps(postgres, tmp_path,
                     pids.add(event.pid)
                 elif event.event_type_value == "STEP_SUCCESS":
                     spans[event.step_key][1] = record.timestamp
-    assert len(spans) == 5 and len(pids) == 5  # one process per source step (unselected: no-ops)
+    # one process per fetch source step (unselected: no-ops): every registered fetch source
+    assert len(spans) == 7 and len(pids) == 7
     arxiv, pages = spans["source_captures.fetch_arxiv"], spans["source_captures.fetch_author_pages"]
     assert arxiv[0] < pages[1] and pages[0] < arxiv[1], "steps of different hosts overlap"
     assert rows(db, "SELECT title FROM core.papers WHERE arxiv_id = '2401.00001'") == \

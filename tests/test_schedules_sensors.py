@@ -10,7 +10,7 @@ from dagster import (AssetKey, BackfillPolicy, DagsterInstance, SkipReason, buil
                      build_schedule_context, build_sensor_context)
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from papertrail.assets.partitions import pool_for, source_captures
+from papertrail.assets.partitions import CITATION_SOURCES, SOURCE_ORDER, pool_for, source_captures
 from papertrail.assets.resources import PapertrailResource
 from papertrail.assets.schedules import daily_author_refresh, weekly_citation_snapshot, weekly_citation_summary
 from papertrail.assets.sensors import new_captures_sensor, record_failed_run
@@ -41,8 +41,10 @@ def test_daily_and_weekly_run_requests(monkeypatch):
     assert daily.tags == {"papertrail/trigger": "daily_author_refresh"}
     weekly = weekly_citation_snapshot(build_schedule_context(scheduled_execution_time=WHEN))
     assert weekly.run_key == "citations-2026-W48"
-    assert weekly.tags == {ASSET_PARTITION_RANGE_START_TAG: "crossref",
-                           ASSET_PARTITION_RANGE_END_TAG: "semantic_scholar",
+    # The citation-reporting fetch sources are the last partitions, in the registry's order.
+    assert SOURCE_ORDER[-3:] == CITATION_SOURCES == ("openalex", "semantic_scholar", "crossref")
+    assert weekly.tags == {ASSET_PARTITION_RANGE_START_TAG: "openalex",
+                           ASSET_PARTITION_RANGE_END_TAG: "crossref",
                            "papertrail/trigger": "weekly_citation_snapshot"}
     assert (daily_author_refresh.cron_schedule, weekly_citation_snapshot.cron_schedule) == \
         ("0 6 * * *", "0 5 * * 1")
@@ -145,20 +147,21 @@ def test_fetch_sources_backfill_is_one_run_with_host_pools(tmp_path, httpserver)
     pools = {op.name: op.pool for op in job.graph.iterate_op_defs() if op.name.startswith("fetch_")}
     assert pools == {"fetch_author_pages": "host_author_pages", "fetch_arxiv": "host_export_arxiv_org",
                      "fetch_crossref": "host_api_crossref_org", "fetch_openalex": "host_api_openalex_org",
-                     "fetch_semantic_scholar": "host_api_semanticscholar_org"}
+                     "fetch_semantic_scholar": "host_api_semanticscholar_org", "fetch_dblp": "host_dblp_org",
+                     "fetch_orcid": "host_pub_orcid_org"}
     assert pool_for("arxiv") == "host_export_arxiv_org"
 
     instance = DagsterInstance.ephemeral()
     result = job.execute_in_process(
-        instance=instance, tags={ASSET_PARTITION_RANGE_START_TAG: "author_pages",
-                                 ASSET_PARTITION_RANGE_END_TAG: "arxiv"},
+        instance=instance, tags={ASSET_PARTITION_RANGE_START_TAG: "arxiv",
+                                 ASSET_PARTITION_RANGE_END_TAG: "author_pages"},
         resources={"papertrail": PapertrailResource(db_path=str(db), config_path=str(config))})
     assert result.success
     assert len(instance.get_runs()) == 1
     mats = result.asset_materializations_for_node("source_captures")
     assert sorted(m.partition for m in mats) == ["arxiv", "author_pages"]
     meta = {k: v.value for k, v in mats[0].metadata.items() if k != "fetched_at"}
-    assert meta == {"sources": "author_pages, arxiv", "author_pages_requests": 2,
+    assert meta == {"sources": "arxiv, author_pages", "author_pages_requests": 2,
                     "author_pages_landed": 1, "author_pages_failed": 1, "arxiv_requests": 1,
                     "arxiv_landed": 1, "arxiv_failed": 0}
     ws = Workspace.for_db(db)

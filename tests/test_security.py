@@ -13,7 +13,8 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 
 from papertrail.assets.resources import PapertrailResource
 from papertrail.pipelines.errors import ParseError
-from papertrail.pipelines.http import Fetcher, arxiv_page_info
+from papertrail.pipelines.http import Fetcher
+from papertrail.pipelines.sources.arxiv.paging import arxiv_page_info
 from papertrail.pipelines.records import Capture
 from papertrail.pipelines.sources.arxiv import atom, oai
 

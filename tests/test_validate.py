@@ -268,14 +268,17 @@ def test_integrity_checks_refuse_to_run_without_their_targets_and_columns_are_ch
         validate(frames, tables=["papers"])
 
 
-def test_markdown_lists_failures_with_their_reasons():
+def test_report_tables_list_failures_with_their_reasons():
     frames = good_frames()
     frames["papers"] = set_value(frames["papers"], 0, "year", 1850)
     frames["topic_labels"] = pl.DataFrame({"paper_id": ["P1"]})
-    text = validate(frames).to_markdown()
-    assert "1 blocking failures, 0 warnings" in text
-    assert "| papers | expect_column_values_to_be_between | year | yes | 1 | paper_id=P1 |" in text
-    assert "Not checked (no suite): topic_labels" in text
+    report = validate(frames)
+    assert report.summary().endswith("1 blocking failures, 0 warnings")
+    [failure] = report.failures().rows(named=True)
+    assert {k: failure[k] for k in ("table", "expectation", "columns", "blocking", "unexpected", "examples")} == {
+        "table": "papers", "expectation": "expect_column_values_to_be_between", "columns": "year",
+        "blocking": True, "unexpected": 1, "examples": "paper_id=P1"}
+    assert report.unchecked == ("topic_labels",)
 
 
 def test_importing_the_package_does_not_import_great_expectations():
@@ -284,9 +287,10 @@ def test_importing_the_package_does_not_import_great_expectations():
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
-def test_markdown_for_one_table():
+def test_report_tables_count_rows_and_failures_per_table():
     frames = good_frames()
     frames["authors"] = set_value(frames["authors"], 0, "display_name", None)
-    text = validate(frames).to_markdown("authors")
-    assert text.startswith("**3 expectations** over 1 tables") and "| authors | 3 | 3 | 1 | 1 | 0 |" in text
-    assert "papers" not in text
+    report = validate(frames, tables=["authors"])
+    assert report.summary().startswith("3 expectations over 1 tables")
+    assert report.tables().rows() == [("authors", 3, 3, 1, 1, 0)]
+    assert report.failures()["table"].to_list() == ["authors"]

@@ -75,6 +75,7 @@ def run_pipeline(captures: Path, work: Path, code: Path | None = None, timeout: 
         return {"ok": False, "error": [f"timeout after {timeout}s"], "db": str(db)}
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
     out = {"ok": proc.returncode == 0 and db.exists(), "seconds": round(time.perf_counter() - started, 2),
+           "cpu_seconds": cpu_seconds(proc.stderr),
            "max_rss_mb": int(rss.group(1)) // 1024 if rss else None, "db": str(db),
            "code": str(code or D.ROOT),
            "command": f"papertrail run --captures {captures} --db {db}",
@@ -83,6 +84,13 @@ def run_pipeline(captures: Path, work: Path, code: Path | None = None, timeout: 
         own = proc.stderr.split("\tCommand being timed")[0]
         out["error"] = [line for line in own.splitlines() if line.strip()][-12:]
     return out
+
+
+def cpu_seconds(time_v: str) -> float | None:
+    """User + system CPU seconds from GNU `time -v` output: steadier than wall time on a shared
+    machine."""
+    found = re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", time_v)
+    return round(sum(map(float, found)), 2) if len(found) == 2 else None
 
 
 def read_warehouse(db: Path) -> dict:

@@ -7,7 +7,7 @@ import polars as pl
 from nameparser import HumanName
 from nameparser.config import CONSTANTS
 
-from .text import clean, detex, fold
+from .text import NON_WORD, clean, detex, fold
 
 CONSTANTS.string_format = "{first} {middle} {last}"
 # Affixes that nameparser would otherwise read as titles or drop; a name keeps its particles.
@@ -113,7 +113,7 @@ NAME_TABLE_SCHEMA = {"raw_name": pl.String, "name_key": pl.String, "display": pl
 
 
 def _ascii_fold(expr: pl.Expr) -> pl.Expr:
-    return expr.str.to_lowercase().str.replace_all(r"[^\w]+", " ").str.strip_chars(" ")
+    return expr.str.to_lowercase().str.replace_all(NON_WORD, " ").str.strip_chars(" ")
 
 
 def _plain_names(raw: pl.Series) -> pl.DataFrame:

@@ -70,6 +70,10 @@ def clean(text: str | None) -> str | None:
     return squash(repair(text))
 
 
+# What fold turns into a space (names.name_table's expressions fold ASCII names with it too).
+NON_WORD = r"[^\w]+"
+
+
 def fold(text: str | None) -> str:
     """Lower-case ASCII-ish key: diacritics stripped, punctuation to spaces, spaces collapsed."""
     if not text:
@@ -77,4 +81,4 @@ def fold(text: str | None) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     lowered = stripped.casefold()
-    return _SPACES.sub(" ", re.sub(r"[^\w]+", " ", lowered)).strip()
+    return _SPACES.sub(" ", re.sub(NON_WORD, " ", lowered)).strip()

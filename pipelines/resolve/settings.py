@@ -1,16 +1,10 @@
 """Which source wins a conflicting field, and how strong each identity key is."""
-from ..sources.registry import priorities
+from ..sources.registry import format_priority
 
 # Lower wins. Curated metadata (arXiv, then the DOI registry) beats aggregators; pages that show
-# only abstracts come last. The losing values stay visible in core.sightings.
-SOURCE_PRIORITY = {
-    "arxiv_atom": 10, "arxiv_oai": 11, "arxiv_abs": 12, "arxiv_snapshot": 13,
-    "crossref": 20, "semanticscholar": 40,
-    "dblp": 25, "orcid": 35, "acl_anthology": 45,
-    "catalyzex": 50, "scored_profile": 60, "aitopics": 70, "google_scholar": 80, "google_scholar_profile": 80,
-    "abstract_list": 90,
-    **priorities(),  # formats whose folder declares its own (sources/openalex/settings.py: 30)
-}
+# only abstracts come last. The losing values stay visible in core.sightings. Each record format's
+# rank is declared in its folder (sources/<folder>/settings.py PRIORITY).
+SOURCE_PRIORITY = format_priority()
 UNKNOWN_SOURCE_PRIORITY = 99
 
 # Key kinds in the order that names a cluster's paper_id (first present wins).

@@ -1,16 +1,19 @@
-"""What every source parser shares: decoding a capture's bytes into text, and the parser protocol.
+"""What every record format's parser shares: decoding a capture's bytes into text, reporting an
+unexpected shape, and the parser protocol.
 
 A parser module exposes:
-    NAME: str                                  # the format/source name written to `source`
+    NAME: str                                  # the record format, written to `source` columns
     def sniff(head: str) -> bool               # cheap test on the first ~8 KB of decoded text
     def parse(capture: Capture) -> ParsedBatch # raise only pipelines.errors.ParseError subclasses
 """
 from __future__ import annotations
 
 import codecs
+import functools
+from collections.abc import Callable
 
-from ..errors import BinaryCapture, EmptyCapture
-from ..records import Capture
+from ..errors import BinaryCapture, EmptyCapture, ParseError
+from ..records import Capture, ParsedBatch
 
 HEAD_CHARS = 8192
 _CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b)
@@ -53,3 +56,24 @@ def _decode(capture: Capture) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("latin-1")
+
+
+# What a parser walking an unexpected shape raises (a string where a dict was, a missing key, ...).
+SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
+
+
+def shape_checked(name: str) -> Callable[[Callable[[Capture], ParsedBatch]], Callable[[Capture], ParsedBatch]]:
+    """A parser of the record format `name` that reports any unexpected shape of the content as a
+    ParseError (reason malformed_content) naming the format, never as another exception."""
+    def wrap(parse: Callable[[Capture], ParsedBatch]) -> Callable[[Capture], ParsedBatch]:
+        @functools.wraps(parse)
+        def checked(capture: Capture) -> ParsedBatch:
+            try:
+                return parse(capture)
+            except ParseError:
+                raise
+            except SHAPE_ERRORS as err:
+                raise ParseError(f"{name}: unexpected structure ({type(err).__name__}: {err})",
+                                 reason="malformed_content") from None
+        return checked
+    return wrap

@@ -10,6 +10,7 @@ from typing import Callable
 from ..errors import TruncatedCapture
 from ..normalize.text import clean as tidy
 from ..records import Capture, ParsedBatch, reject
+from .base import decode
 from .html_text import render
 
 # Saved pages may open with comments ("<!-- saved from url=... -->") before the doctype.
@@ -123,3 +124,27 @@ def name_page_batch(capture: Capture, source: str, header: dict, blocks: list[di
     if not batch.papers and not batch.profiles:
         raise TruncatedCapture(f"{capture.capture}: {source} page with no parseable paper")
     return batch
+
+
+def sniff_layout(head: str, settings: ModuleType) -> bool:
+    """A page layout's sniffer: any of its HTML markers (settings.HTML_SNIFF) on an HTML page; on
+    text, every one of its text markers (settings.TEXT_SNIFF), never on a JSON or XML answer (an
+    API response may mention "h-index" or "citations" in a field)."""
+    if is_html(head):
+        return any(p.search(head) for p in settings.HTML_SNIFF)
+    if head.lstrip()[:1] in ("{", "[", "<"):
+        return False
+    return all(p.search(head) for p in settings.TEXT_SNIFF)
+
+
+def layout_parser(source: str, htmlform: ModuleType, textform: ModuleType,
+                  paper: Callable[[Capture, int, dict, str | None, bool], dict | str]
+                  ) -> Callable[[Capture], ParsedBatch]:
+    """The parse() of a layout whose page is a name header and paper blocks (name_page_batch):
+    `paper(capture, i, block, profile_ref, last_cut)` makes block i a PAPERS row or says why not."""
+    def parse(capture: Capture) -> ParsedBatch:
+        header, blocks, cut = read_page(capture, decode(capture), htmlform, textform)
+        return name_page_batch(capture, source, header, blocks, cut,
+                               lambda i, block, last_cut, profile_ref:
+                               paper(capture, i, block, profile_ref, last_cut))
+    return parse

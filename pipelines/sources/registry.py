@@ -1,7 +1,20 @@
-"""Format detection from content (never the file name) and dispatch to the source parser."""
+"""The registry: which folders under `sources/` are fetch sources and which modules parse which
+record formats. Adding a source is its folder (sources/spec.py says what it holds) plus its line
+here.
+
+Two ideas, two names: a **fetch source** is a host papertrail asks for a tracked author's records
+(`sources.<name>` and `authors[].<name>` in papertrail.yaml; arXiv, OpenAlex, ...); a **record
+format** is a shape of captured content that one parser reads (`arxiv_atom`, `dblp_person`,
+`catalyzex`, ...), detected from the content, never the file name. One fetch source answers in
+one or more record formats; author pages answer in any layout's. The warehouse's `source` columns
+(core.sightings, core.paper_topics, ...) hold the record format.
+
+Format detection is from content and dispatches to the format's parser.
+"""
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from functools import lru_cache
 from types import ModuleType
 
@@ -9,52 +22,84 @@ from ..errors import ParseError, UnknownFormat
 from ..records import Capture, ParsedBatch, reject
 from .base import HEAD_CHARS, decode
 
-# Order matters: structured formats are recognised by their own markers before the loose text
-# layouts, whose sniffers look for phrases a JSON or XML document could also contain.
-PARSER_MODULES = (
-    "papertrail.pipelines.sources.arxiv.atom",
-    "papertrail.pipelines.sources.arxiv.oai",
-    "papertrail.pipelines.sources.arxiv.abs",
-    "papertrail.pipelines.sources.arxiv.snapshot",
-    "papertrail.pipelines.sources.openalex",
-    "papertrail.pipelines.sources.semanticscholar",
-    "papertrail.pipelines.sources.crossref",
-    "papertrail.pipelines.sources.cassette",
-    "papertrail.pipelines.sources.dblp",
-    "papertrail.pipelines.sources.orcid",
-    "papertrail.pipelines.sources.google_scholar_profile",
-    "papertrail.pipelines.sources.google_scholar",
-    "papertrail.pipelines.sources.acl_anthology",
-    "papertrail.pipelines.sources.catalyzex",
-    "papertrail.pipelines.sources.aitopics",
-    "papertrail.pipelines.sources.scored_profile",
-    "papertrail.pipelines.sources.abstract_list",
+_PKG = "papertrail.pipelines.sources."
+
+# Fetch sources, one line each: the folder holding settings.FETCH_SOURCE / settings.Section and
+# paging.plans. Their order is papertrail.yaml's (and the order error messages list them in).
+FETCH_SOURCES = (
+    "arxiv",
+    "openalex",
+    "semanticscholar",
+    "crossref",
+    "author_pages",
+    "dblp",
+    "orcid",
+)
+
+# Record formats: the parser modules, tried in this order. Structured formats are recognised by
+# their own markers before the loose text layouts, whose sniffers look for phrases a JSON or XML
+# document could also contain. A folder's settings.PRIORITY ranks the formats it writes.
+FORMAT_MODULES = (
+    _PKG + "arxiv.atom",
+    _PKG + "arxiv.oai",
+    _PKG + "arxiv.abs",
+    _PKG + "arxiv.snapshot",
+    _PKG + "openalex",
+    _PKG + "semanticscholar",
+    _PKG + "crossref",
+    _PKG + "cassette",
+    _PKG + "dblp",
+    _PKG + "orcid",
+    _PKG + "google_scholar_profile",
+    _PKG + "google_scholar",
+    _PKG + "acl_anthology",
+    _PKG + "catalyzex",
+    _PKG + "aitopics",
+    _PKG + "scored_profile",
+    _PKG + "abstract_list",
 )
 
 # Tried last, with the whole text: an HTML page no sniffer claimed by its head is rendered to text
 # for the author-page layouts, or told for what it is (sign-in, captcha, ...) by its <title>.
-FALLBACK_MODULE = "papertrail.pipelines.sources.html_page"
+FALLBACK_MODULE = _PKG + "html_page"
+
+
+@lru_cache(maxsize=1)
+def fetch_source_settings() -> dict[str, ModuleType]:
+    """Fetch source name (its papertrail.yaml key) -> its folder's settings module, in order."""
+    found = {}
+    for folder in FETCH_SOURCES:
+        settings = importlib.import_module(_PKG + folder + ".settings")
+        found[settings.FETCH_SOURCE.name] = settings
+    return found
+
+
+def fetch_source_paging(name: str) -> ModuleType:
+    """The paging module (plans, `plans(value, source, config)`) of the fetch source `name`."""
+    return importlib.import_module(fetch_source_settings()[name].__name__.rsplit(".", 1)[0] + ".paging")
 
 
 @lru_cache(maxsize=1)
 def parsers() -> tuple[ModuleType, ...]:
-    return tuple(importlib.import_module(name) for name in PARSER_MODULES)
+    return tuple(importlib.import_module(name) for name in FORMAT_MODULES)
 
 
-def priorities() -> dict[str, int]:
-    """Record format -> its rank when formats disagree on a field (lower wins), for the formats
-    whose folder declares it (`PRIORITY` beside `NAME`; OpenAlex so far)."""
-    ranks = {}
-    for module in parsers():
-        settings = importlib.import_module(module.__name__ + ".settings") \
-            if hasattr(module, "__path__") else module
-        if hasattr(settings, "PRIORITY"):
-            ranks[settings.NAME] = settings.PRIORITY
+def format_priority() -> dict[str, int]:
+    """Record format -> its rank when records disagree on a field (lower wins), from every
+    parser folder's settings.PRIORITY."""
+    ranks: dict[str, int] = {}
+    folders = dict.fromkeys(m.__name__ if hasattr(m, "__path__") else m.__name__.rsplit(".", 1)[0]
+                            for m in parsers())
+    for folder in folders:
+        declared: Mapping[str, int] = importlib.import_module(folder + ".settings").PRIORITY
+        for name, rank in declared.items():
+            if ranks.setdefault(name, rank) != rank:
+                raise ValueError(f"record format {name} is ranked twice ({ranks[name]}, {rank})")
     return ranks
 
 
 def detect(capture: Capture) -> ModuleType:
-    """The parser module whose sniffer accepts this capture's content."""
+    """The parser module of the record format whose sniffer accepts this capture's content."""
     text = decode(capture)
     head = text[:HEAD_CHARS]
     for module in parsers():
@@ -70,13 +115,13 @@ def detect(capture: Capture) -> ModuleType:
 
 def parse_capture(capture: Capture) -> ParsedBatch:
     """Parse one capture; a capture-level failure becomes one reject row, never an exception."""
-    source = None
+    format_name = None
     try:
         module = detect(capture)
-        source = module.NAME
+        format_name = module.NAME
         batch = module.parse(capture)
-        batch.format = batch.format or source
+        batch.format = batch.format or format_name
         return batch
     except ParseError as err:
-        return ParsedBatch(rejects=[reject(capture, source, err.describe(), capture.content)],
-                           format=source)
+        return ParsedBatch(rejects=[reject(capture, format_name, err.describe(), capture.content)],
+                           format=format_name)

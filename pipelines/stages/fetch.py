@@ -1,4 +1,4 @@
-"""Fetch the config's live sources and land every response.
+"""Fetch the config's live fetch sources and land every response.
 
 A successful response becomes a capture (its URL, API keys redacted, captured at fetch time) in
 the landing zone like any saved file; an unchanged one (304, or the same bytes again) adds nothing
@@ -20,6 +20,7 @@ import polars as pl
 
 from .. import progress
 from ..config import Config
+from ..errors import ConfigError
 from ..http import Fetcher, FetchResult, fetch_all
 from ..sources.arxiv.harvest import harvest
 from ..sources.fetch_plans import plans_for_config
@@ -44,7 +45,7 @@ class FetchStageResult:
 
 def fetch_config(ws: Workspace, config: Config, run_id: str | None = None,
                  sources: Iterable[str] | None = None, **fetcher_overrides) -> FetchStageResult:
-    """Run every plan of `config` (or of the named `sources` only) through the Fetcher and land
+    """Run every plan of `config` (or of the named fetch `sources` only) through the Fetcher and land
     what came back. `fetcher_overrides` go to Fetcher.from_config (tests: a fake clock, a cap)."""
     ws.ensure()
     if sources is not None:
@@ -89,6 +90,40 @@ async def _fetch(config: Config, state_dir: Path, overrides: dict) -> tuple[list
                 failed += result.error is not None
                 bar.update(note=f"{len(results)} requests, {failed} failed for good")
         return results, fetcher.given_up_hosts()
+
+
+ZERO = {"requests": 0, "landed": 0, "failed": 0}
+
+
+def fetch_source(ws: Workspace, config: Config, source: str, run_id: str | None = None) -> dict[str, int]:
+    """Fetch what the config's tracked authors need from one fetch source and land it (the fetch
+    stage, restricted to that source). Returns counts."""
+    if source not in config.sources or not config.sources[source].enabled:
+        return dict(ZERO)
+    result = fetch_config(ws, config, run_id, sources=[source])  # HTTP in parallel, landing in turns
+    return {"requests": result.requests, "landed": result.landed.observed, "failed": len(result.failed)}
+
+
+def author_keys(config: Config) -> list[str]:
+    """The config's tracked authors' names, in config order, once each (their partition keys)."""
+    return list(dict.fromkeys(a.name for a in config.authors))
+
+
+def for_authors(config: Config, names: Iterable[str]) -> Config:
+    """The config restricted to the named authors; a name it does not track is an error (a stale
+    partition of an author since removed from the config)."""
+    names = list(names)
+    missing = sorted(set(names) - set(author_keys(config)))
+    if missing:
+        raise ConfigError(f"{config.path}: does not track {', '.join(map(repr, missing))} "
+                          f"(author partitions are the config's authors)")
+    return dataclasses.replace(config, authors=tuple(a for a in config.authors if a.name in names))
+
+
+def fetch_authors(ws: Workspace, config: Config, names: Iterable[str], source: str,
+                  run_id: str | None = None) -> dict[str, dict[str, int]]:
+    """One fetch source's fetch for each named author in turn: {author: counts}."""
+    return {name: fetch_source(ws, for_authors(config, [name]), source, run_id) for name in names}
 
 
 def export_landed(ws: Workspace, folder: Path) -> list[Path]:

@@ -85,36 +85,34 @@ class ValidationReport:
             out[table] = frames[table].filter(keep)
         return out
 
-    def to_markdown(self, table: str | None = None) -> str:
-        """Summary for Dagster metadata; `table` narrows it to one table (for per-table checks)."""
-        if table is not None:
-            return ValidationReport(
-                results=[r for r in self.results if r.table == table],
-                failed_rows={t: f for t, f in self.failed_rows.items() if t == table},
-                flagged_rows={t: f for t, f in self.flagged_rows.items() if t == table},
-                row_counts={t: n for t, n in self.row_counts.items() if t == table},
-                capture_year=self.capture_year, seconds=self.seconds).to_markdown()
-        failed = [r for r in self.results if not r.success]
-        head = (f"**{len(self.results)} expectations** over {len(self.row_counts)} tables "
+    def summary(self) -> str:
+        """One line: how many expectations over how many tables, and what failed."""
+        return (f"{len(self.results)} expectations over {len(self.row_counts)} tables "
                 f"(capture year {self.capture_year}, {self.seconds:.2f} s): "
-                f"{len(self.blocking_failures)} blocking failures, {len(self.warnings)} warnings.")
-        lines = [head, "", "| table | rows | expectations | failed | failed rows | flagged rows |",
-                 "|---|---:|---:|---:|---:|---:|"]
-        for table, n in self.row_counts.items():
-            mine = [r for r in self.results if r.table == table]
-            lines.append(f"| {table} | {n} | {len(mine)} | {sum(not r.success for r in mine)} | "
-                         f"{_height(self.failed_rows.get(table))} | {_height(self.flagged_rows.get(table))} |")
-        if self.unchecked:
-            lines += ["", "Not checked (no suite): " + ", ".join(self.unchecked)]
-        if failed:
-            lines += ["", "| table | expectation | column(s) | blocking | unexpected | examples | why |",
-                      "|---|---|---|---|---:|---|---|"]
-            for r in failed:
-                examples = _cell(r.exception) if r.exception else _examples(r)
-                lines.append(f"| {r.table} | {r.expectation} | {', '.join(r.columns)} | "
-                             f"{'yes' if r.blocking else 'no'} | {r.unexpected_count if r.unexpected_count is not None else '–'} | "
-                             f"{examples} | {_cell(r.why)} |")
-        return "\n".join(lines)
+                f"{len(self.blocking_failures)} blocking failures, {len(self.warnings)} warnings")
+
+    def tables(self) -> pl.DataFrame:
+        """One row per validated table: rows, expectations, failed ones, failed and flagged rows."""
+        return pl.DataFrame([{
+            "table": table, "rows": n, "expectations": sum(r.table == table for r in self.results),
+            "failed": sum(r.table == table and not r.success for r in self.results),
+            "failed_rows": _height(self.failed_rows.get(table)),
+            "flagged_rows": _height(self.flagged_rows.get(table))}
+            for table, n in self.row_counts.items()], schema=TABLES_SCHEMA)
+
+    def failures(self) -> pl.DataFrame:
+        """One row per failed expectation: where, whether it blocks, how many rows, examples, why."""
+        return pl.DataFrame([{
+            "table": r.table, "expectation": r.expectation, "columns": ", ".join(r.columns),
+            "blocking": r.blocking, "unexpected": r.unexpected_count,
+            "examples": _cell(r.exception) if r.exception else _examples(r), "why": _cell(r.why)}
+            for r in self.results if not r.success], schema=FAILURES_SCHEMA)
+
+
+TABLES_SCHEMA = {"table": pl.String, "rows": pl.Int64, "expectations": pl.Int64, "failed": pl.Int64,
+                 "failed_rows": pl.Int64, "flagged_rows": pl.Int64}
+FAILURES_SCHEMA = {"table": pl.String, "expectation": pl.String, "columns": pl.String,
+                   "blocking": pl.Boolean, "unexpected": pl.Int64, "examples": pl.String, "why": pl.String}
 
 
 def _height(frame: pl.DataFrame | None) -> int:
@@ -128,7 +126,7 @@ def _examples(r: ExpectationResult) -> str:
 
 
 def _cell(value: Any, limit: int = 160) -> str:
-    text = str(value).replace("|", "\\|").replace("\n", " ")
+    text = " ".join(str(value).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
@@ -121,3 +122,17 @@ def format_table(frame: pl.DataFrame, max_width: int = 60) -> str:
     out += [line(r) for r in rows]
     out.append(f"({frame.height} row{'s' if frame.height != 1 else ''})")
     return "\n".join(out)
+
+
+WEEKS_SCHEMA = {"week": pl.Date, "papers": pl.Int64, "citations": pl.Int64, "snapshots": pl.Int64}
+
+
+def week_snapshots(db_path: Path, weeks: list[str]) -> pl.DataFrame:
+    """One row per week key (its Monday, "2026-11-16"): papers with a citation count by the week's
+    end, their citations summed, and the snapshots captured during the week. Zeros before any."""
+    starts = [datetime.fromisoformat(w).replace(tzinfo=timezone.utc) for w in weeks]
+    found = query(db_path, read_query("citation_weeks"), [starts, [s + timedelta(days=7) for s in starts]])
+    by_start = {row["starts"].astimezone(timezone.utc): row for row in found.iter_rows(named=True)}
+    return pl.DataFrame([{"week": s.date(), **{k: int(by_start[s][k]) if s in by_start else 0
+                                               for k in ("papers", "citations", "snapshots")}}
+                         for s in starts], schema=WEEKS_SCHEMA)

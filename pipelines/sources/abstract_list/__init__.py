@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from itertools import islice
 
-from ...records import Capture, ParsedBatch
-from ..base import decode
-from ..pages import is_html, name_page_batch, read_page, tidy
+from ...records import Capture
+from ..pages import is_html, layout_parser, tidy
 from . import htmlform, settings, textform
-
-NAME = "abstract_list"
+from .settings import NAME
 
 
 def sniff(head: str) -> bool:
@@ -21,12 +19,6 @@ def sniff(head: str) -> bool:
             and first_two[1].startswith(settings.ABSTRACT))
 
 
-def parse(capture: Capture) -> ParsedBatch:
-    text = decode(capture)
-    header, blocks, cut = read_page(capture, text, htmlform, textform)
-    return name_page_batch(capture, NAME, header, blocks, cut,
-                           lambda i, block, last_cut, profile_ref:
-                           _paper(capture, i, block, profile_ref, last_cut))
 
 
 def _paper(capture: Capture, i: int, block: dict, profile_ref: str | None, last_cut: bool) -> dict | str:
@@ -39,3 +31,6 @@ def _paper(capture: Capture, i: int, block: dict, profile_ref: str | None, last_
         return f"{where}: no title and no abstract"
     return {"record_ref": capture.ref(i), "source": NAME, "capture": capture.capture,
             "captured_at": capture.captured_at, "abstract": abstract, "profile_ref": profile_ref}
+
+
+parse = layout_parser(NAME, htmlform, textform, _paper)

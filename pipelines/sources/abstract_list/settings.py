@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+NAME = "abstract_list"  # the record format
+
 # --- text form -----------------------------------------------------------------------------------
 
 ABSTRACT = "Abstract:"  # glued to the abstract's first word, no space
@@ -23,3 +25,6 @@ SELECTORS = {
     # Every entry ends with its toolbar; a last entry without one was cut off mid-way.
     "card_end": ".al-paper-tools",
 }
+
+# Rank of this record format when records disagree on a field (lower wins): a page showing only abstracts.
+PRIORITY = {NAME: 90}

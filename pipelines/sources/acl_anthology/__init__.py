@@ -8,7 +8,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ...errors import ParseError
 from ...records import Capture, ParsedBatch
-from ..base import decode
+from ..base import decode, shape_checked
 from ..html_text import page_title
 from . import helpers as H
 from . import settings as S
@@ -55,15 +55,5 @@ def _parse(capture: Capture) -> ParsedBatch:
     return batch
 
 
-SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
-
-
-def parse(capture: Capture) -> ParsedBatch:
-    """`_parse`, with any unexpected shape of the content reported as a ParseError."""
-    try:
-        return _parse(capture)
-    except ParseError:
-        raise
-    except SHAPE_ERRORS as err:
-        raise ParseError(f"{NAME}: unexpected structure ({type(err).__name__}: {err})",
-                         reason="malformed_content") from None
+# Any unexpected shape of the content (a string where a dict was, ...) is a ParseError.
+parse = shape_checked(NAME)(_parse)

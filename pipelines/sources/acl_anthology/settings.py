@@ -25,3 +25,6 @@ YEAR_HEADING = re.compile(r"^\s*((?:19|20)\d{2})\s*$")
 HEADINGS = "h1, h2, h3, h4, h5, h6"
 SITE = "https://aclanthology.org"
 PROFILE_URL = "https://aclanthology.org/people/{path}/"
+
+# Rank of this record format when records disagree on a field (lower wins): curated venue pages.
+PRIORITY = {NAME: 45}

@@ -6,28 +6,16 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ...normalize.topics import arxiv_code
-from ...records import Capture, ParsedBatch
-from ..base import decode
-from ..pages import is_html, name_page_batch, read_page, tidy
+from ...records import Capture
+from ..pages import layout_parser, sniff_layout, tidy
 from . import htmlform, settings, textform
-
-NAME = "aitopics"
+from .settings import NAME
 
 
 def sniff(head: str) -> bool:
-    if is_html(head):
-        return any(p.search(head) for p in settings.HTML_SNIFF)
-    if head.lstrip()[:1] in ("{", "[", "<"):
-        return False
-    return bool(settings.TEXT_SNIFF.search(head))
+    return sniff_layout(head, settings)
 
 
-def parse(capture: Capture) -> ParsedBatch:
-    text = decode(capture)
-    header, blocks, cut = read_page(capture, text, htmlform, textform)
-    return name_page_batch(capture, NAME, header, blocks, cut,
-                           lambda i, block, last_cut, profile_ref:
-                           _paper(capture, i, block, profile_ref, last_cut))
 
 
 @lru_cache(maxsize=1024)  # a page names a handful of venues, one per paper
@@ -65,3 +53,6 @@ def _paper(capture: Capture, i: int, block: dict, profile_ref: str | None,
         "venue": venue,
         "profile_ref": profile_ref,
     }
+
+
+parse = layout_parser(NAME, htmlform, textform, _paper)

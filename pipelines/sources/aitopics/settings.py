@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+NAME = "aitopics"  # the record format
+
 # --- text form -----------------------------------------------------------------------------------
 
 GOTO = "Goto"
@@ -18,7 +20,7 @@ ARXIV = "arXiv"
 # by shape only: short, no sentence punctuation at its end.
 VENUE_MAX_CHARS = 80
 
-TEXT_SNIFF = re.compile(r"^Collaborating Authors\s*$", re.MULTILINE)
+TEXT_SNIFF = (re.compile(r"^Collaborating Authors\s*$", re.MULTILINE),)
 
 # --- HTML form -----------------------------------------------------------------------------------
 
@@ -35,3 +37,6 @@ SELECTORS = {
     # Every result ends with its footer; a last result without one was cut off mid-way.
     "card_end": ".at-result-footer",
 }
+
+# Rank of this record format when records disagree on a field (lower wins): an aggregator page.
+PRIORITY = {NAME: 70}

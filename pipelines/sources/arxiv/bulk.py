@@ -41,8 +41,8 @@ _NEW_ID, _OLD_ID = r"^\d{4}\.\d{4,5}$", r"^[a-z][a-z-]+(?:\.[A-Z]{2})?/\d{7}$"
 _DOI = r"^10\.[0-9]{4,9}/[\x21-\x7e]+$"
 # settings.PAGES without its look-behind (polars' regex has none): the excluded characters are
 # matched, not looked at, which finds the same numbers.
-_PAGES = r"(?i)(?:^|[^\d.,/-])(\d{1,4})\s*(?:\+\s*\d{1,4}\s*)?pages?\b"
-_TRUNCATED = r"(?i)\bet\.?\s*al\.?\s*\)?\s*$"
+_PAGES = rf"(?i)(?:^|[^{settings.PAGES_NOT_AFTER[1:-1]}]){settings.PAGES_NUMBER}"
+_TRUNCATED = rf"(?i){settings.TRUNCATED}"
 
 
 @lru_cache(maxsize=1)

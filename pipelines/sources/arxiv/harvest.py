@@ -23,14 +23,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ...config import Config, OaiHarvestConfig
+from ...config import Config
 from ...errors import ConfigError, PapertrailError
 from ...http import Fetcher, FetchResult
-from ...http.oai import OaiListRecordsPlan
 from ...io import atomic_write_bytes
 from ...stages.fetch_log import HttpCapture, append_fetch_log, quarantine_row, validator_dir
 from ...stages.landing import LandingResult, keep_rejects, land, landing_lock
 from ...workspace import Workspace
+from .paging import OaiListRecordsPlan
+from .settings import OaiHarvestConfig
 
 log = logging.getLogger("pipelines.sources.arxiv.harvest")
 STATE_FILE = "arxiv_oai_harvest.json"

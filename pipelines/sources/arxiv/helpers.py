@@ -206,7 +206,7 @@ _ET_AL = re.compile(r"^(?:et\.?\s*al\.?|others)$", re.I)
 
 def truncated(raw: str | None) -> bool:
     """An author string ending in "et al." lists only the first authors."""
-    return bool(raw) and "al" in raw and bool(re.search(r"\bet\.?\s*al\.?\s*\)?\s*$", raw.strip(), re.I))
+    return bool(raw) and "al" in raw and bool(re.search(settings.TRUNCATED, raw.strip(), re.I))
 
 
 _GROUP_PREFIX = re.compile(r"^(?:for|on behalf of)\s+(?:the\s+)?(?=.*(?:collaboration|consortium|team|group))",

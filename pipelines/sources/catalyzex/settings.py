@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+NAME = "catalyzex"  # the record format
+
 # --- text form -----------------------------------------------------------------------------------
 
 ALERT = "Alert button"  # the follow/alert widget, shown above and below the owner's name
@@ -45,3 +47,6 @@ SELECTORS = {
     "card_end": ".cx-paper-actions",
 }
 VIA_ICON_ALT = re.compile(r"^(?P<venue>\S+) icon$")
+
+# Rank of this record format when records disagree on a field (lower wins): an aggregator page.
+PRIORITY = {NAME: 50}

@@ -1,7 +1,13 @@
-"""Crossref REST API constants: envelope keys, the work field map, dates in preference order."""
+"""Crossref REST API: envelope keys, the work field map, dates in preference order (the record
+format), and the fetch source `crossref` (defaults, pace, section, priority)."""
 from __future__ import annotations
 
 import re
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BeforeValidator
+
+from ..spec import ConfigSection, HostLimit, PagedSection, SourceDefaults, problem
 
 NAME = "crossref"
 HOST = "api.crossref.org"
@@ -33,3 +39,38 @@ SMALL_CAPS = re.compile(r"(\w?)<(?:jats:)?(scp|sc)>([^<]*)</(?:jats:)?\2>(\w?)",
 INLINE_TAG = re.compile(r"</?(?:jats:|mml:)?(?:scp|sc|i|b|em|u|tt|sup|sub|italic|bold|underline|"
                         r"monospace)\b[^>]*>", re.IGNORECASE)
 TAG = re.compile(r"<[^>]+>")
+
+# --- The fetch source `crossref` (paging: paging.py) -------------------------------------------
+# Crossref's polite pool (a mailto) allows 5 requests/s on 3 connections here; /works pages hold
+# at most 1000 rows.
+FETCH_SOURCE = SourceDefaults("crossref", "Crossref", "https://api.crossref.org", 1000, 1000,
+                              HostLimit(5, 3), cites=True)
+
+# Rank of its records when sources disagree on a field (lower wins): the DOI registry, after arXiv.
+PRIORITY = {NAME: 20}
+
+
+class AuthorQuery(ConfigSection):
+    """A tracked author's `crossref:`: a query.author text, an ORCID filter, or both."""
+
+    query: str | None = None
+    orcid: str | None = None
+
+
+def _author_query(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"query": value}
+    if not isinstance(value, dict):
+        raise problem("crossref", f"expected str or dict, got {type(value).__name__} {value!r}")
+    return value
+
+
+class Section(PagedSection):
+    """`sources.crossref`; a tracked author's `crossref:` is a name to query or {query, orcid}."""
+
+    SOURCE: ClassVar[SourceDefaults] = FETCH_SOURCE
+    AUTHOR_VALUE: ClassVar[Any] = Annotated[AuthorQuery, BeforeValidator(_author_query)]
+
+    @classmethod
+    def names(cls, value: Any) -> bool:
+        return bool(value and (value.query or value.orcid))

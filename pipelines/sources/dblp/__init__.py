@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ...errors import ParseError
 from ...records import Capture, ParsedBatch
-from ..base import decode
+from ..base import decode, shape_checked
 from . import settings as S
 from .bibtex import parse_bibtex
 from .person import parse_person
@@ -44,15 +44,5 @@ def _parse(capture: Capture) -> ParsedBatch:
     return parse_search(capture, as_json=kind == "search_json")
 
 
-SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
-
-
-def parse(capture: Capture) -> ParsedBatch:
-    """`_parse`, with any unexpected shape of the content reported as a ParseError."""
-    try:
-        return _parse(capture)
-    except ParseError:
-        raise
-    except SHAPE_ERRORS as err:
-        raise ParseError(f"{NAME}: unexpected structure ({type(err).__name__}: {err})",
-                         reason="malformed_content") from None
+# Any unexpected shape of the content (a string where a dict was, ...) is a ParseError.
+parse = shape_checked(NAME)(_parse)

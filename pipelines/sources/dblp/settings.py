@@ -3,6 +3,9 @@ dblp's BibTeX. Everything that knows dblp's shapes and URLs; a change there mean
 from __future__ import annotations
 
 import re
+from typing import ClassVar
+
+from ..spec import HostedSection, HostLimit, SourceDefaults
 
 NAME = "dblp"  # the source every dblp record carries
 FORMATS = {"person": "dblp_person", "search": "dblp_search", "bibtex": "dblp_bibtex"}
@@ -37,7 +40,19 @@ MONTHS = {m: i for i, m in enumerate(
 # BibTeX: dblp's entry types, and the fields read.
 BIB_VENUE_FIELDS = ("journal", "booktitle")
 
-# Live: dblp asks for at least one or two seconds between requests, answers excess with 429
-# and a Retry-After, and keeps a robots.txt it wants respected (dblp.org/faq/1474706).
+# Rank of its records when sources disagree on a field (lower wins): curated, after Crossref.
+PRIORITY = {NAME: 25}
+
+# --- The fetch source `dblp` (paging: paging.py) ------------------------------------------------
+# dblp asks for at least one or two seconds between requests, answers excess with 429 and a
+# Retry-After, and keeps a robots.txt it wants respected (dblp.org/faq/1474706).
 BASE_URL = "https://dblp.org"
 PERSON_XML_PATH = "/pid/{pid}.xml"
+FETCH_SOURCE = SourceDefaults(NAME, "dblp", BASE_URL, 0, 0, HostLimit(0.5, 1))
+
+
+class Section(HostedSection):
+    """`sources.dblp`; a tracked author's `dblp:` is a dblp person id ("42/6178-1") or its URL."""
+
+    SOURCE: ClassVar[SourceDefaults] = FETCH_SOURCE
+    respect_robots: bool = True

@@ -33,3 +33,6 @@ CITED_BY = re.compile(r"Cited by\s+(\d+)")
 USER_ID = re.compile(r"[?&]user=([\w-]+)")
 ELLIPSIS = "\u2026"
 ARXIV_VENUES = ("corr", "arxiv")
+
+# Rank of this record format when records disagree on a field (lower wins): Scholar, whose pages are user-curated.
+PRIORITY = {NAME: 80}

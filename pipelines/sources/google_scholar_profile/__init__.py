@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from ...errors import NotAnAuthorPage, ParseError
 from ...records import Capture, ParsedBatch, reject
-from ..base import decode
+from ..base import decode, shape_checked
 from ..html_page import helpers as page_kind
 from ..html_text import page_title, render
 from . import helpers as H
@@ -86,15 +86,5 @@ def _not_a_profile(capture: Capture, tree, text: str) -> None:
                      f"(#gsc_prf_in) in it ({where}); nothing loaded", reason="no_profile_found")
 
 
-SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
-
-
-def parse(capture: Capture) -> ParsedBatch:
-    """`_parse`, with any unexpected shape of the content reported as a ParseError."""
-    try:
-        return _parse(capture)
-    except ParseError:
-        raise
-    except SHAPE_ERRORS as err:
-        raise ParseError(f"{NAME}: unexpected structure ({type(err).__name__}: {err})",
-                         reason="malformed_content") from None
+# Any unexpected shape of the content (a string where a dict was, ...) is a ParseError.
+parse = shape_checked(NAME)(_parse)

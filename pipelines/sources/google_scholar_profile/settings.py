@@ -56,3 +56,6 @@ VERIFIED = re.compile(r"^Verified email at\s+(?P<domain>\S+?)(?:\s*-\s*Homepage)
 ARXIV_VENUES = ("corr", "arxiv")
 PROFILE_URL = "https://scholar.google.com/citations?user={user}"
 SITE = "https://scholar.google.com"
+
+# Rank of this record format when records disagree on a field (lower wins): Scholar, whose pages are user-curated.
+PRIORITY = {NAME: 80}

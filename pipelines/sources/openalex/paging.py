@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...config import Config, SourceConfig
-from ...http.paging import Plan, Steps, _json, _usable
+from ...http.paging import Plan, Steps, json_body, usable
 from ...http.result import Request
 from . import settings as S
 
@@ -40,7 +40,7 @@ class OpenAlexWorksPlan(Plan):
             if self.api_key:
                 params["api_key"] = self.api_key
             result = yield Request(self.url, params=params, expect="json", tag=self.name)
-            data = _json(result) if _usable(result) else None
+            data = json_body(result) if usable(result) else None
             if not data or not data.get("results"):
                 return
             cursor = (data.get("meta") or {}).get("next_cursor")

@@ -4,23 +4,33 @@ papers/profiles, topic hierarchy levels, its priority when sources disagree)."""
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
-from ..spec import HostLimit, SourceDefaults
+from ..spec import HostLimit, PagedSection, SourceDefaults
 
 NAME = "openalex"  # the record format, and the fetch source of the same name
 
 # --- The fetch source (paging: sources/openalex/paging.py) -------------------------------------
 # 10 requests/s on 4 connections is OpenAlex's published limit; an API key has been required
 # since 2026-02; /works pages hold at most 200 results.
-FETCH_SOURCE = SourceDefaults("OpenAlex", "https://api.openalex.org", page_size=200,
+FETCH_SOURCE = SourceDefaults(NAME, "OpenAlex", "https://api.openalex.org", page_size=200,
                               max_page_size=200, host_limit=HostLimit(10, 4),
-                              api_key_required=True)
+                              api_key_required=True, cites=True)
 MAX_PER_PAGE = FETCH_SOURCE.max_page_size
+
+
+class Section(PagedSection):
+    """`sources.openalex`; a tracked author's `openalex:` is an OpenAlex author id (A...) or an
+    ORCID."""
+
+    SOURCE: ClassVar[SourceDefaults] = FETCH_SOURCE
+    api_key_env: str | None = None
+
 
 # --- The record format --------------------------------------------------------------------------
 # Rank when records of several formats disagree on a field (lower wins, resolve/settings.py
 # SOURCE_PRIORITY reads it through sources.registry): an aggregator, after arXiv, Crossref, dblp.
-PRIORITY = 30
+PRIORITY = {NAME: 30}
 
 # Entity ids are URLs; the short form ("W2741809807", "subfields/1804") is what other sources cite.
 ID_PREFIX = re.compile(r"^https?://(?:api\.)?openalex\.org/")

@@ -17,7 +17,7 @@ import json
 from ...errors import ApiErrorPayload, ParseError
 from ...normalize.text import clean
 from ...records import Capture, ParsedBatch, reject
-from ..base import decode
+from ..base import decode, shape_checked
 from . import helpers as H
 from . import settings as S
 from .settings import NAME
@@ -186,15 +186,5 @@ def _work(capture: Capture, data: dict) -> ParsedBatch:
     return batch
 
 
-SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError, IndexError)
-
-
-def parse(capture: Capture) -> ParsedBatch:
-    """`_parse`, with any unexpected shape of the content reported as a ParseError."""
-    try:
-        return _parse(capture)
-    except ParseError:
-        raise
-    except SHAPE_ERRORS as err:
-        raise ParseError(f"{NAME}: unexpected structure ({type(err).__name__}: {err})",
-                         reason="malformed_content") from None
+# Any unexpected shape of the content (a string where a dict was, ...) is a ParseError.
+parse = shape_checked(NAME)(_parse)

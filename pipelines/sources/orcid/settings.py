@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import re
+from typing import ClassVar
+
+from ..spec import HostedSection, HostLimit, SourceDefaults
 
 NAME = "orcid"
 FORMATS = {"person": "orcid_person", "works": "orcid_works", "work": "orcid_work",
@@ -30,8 +33,20 @@ PROFILE_URL = "https://orcid.org/{orcid}"
 KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")
 TAGS = re.compile(r"<[^>]+>")
 
-# Live: the public API (no token needed for public data); ORCID allows 24 requests/s with a
-# burst of 40 and answers excess with 503. JSON is asked for explicitly (XML is the default).
+# Rank of its records when sources disagree on a field (lower wins): the person's own list.
+PRIORITY = {NAME: 35}
+
+# --- The fetch source `orcid` (paging: paging.py) ----------------------------------------------
+# The public API (no token needed for public data); ORCID allows 24 requests/s with a burst of
+# 40 and answers excess with 503 (we keep to 8/s on 2 connections). JSON is asked for explicitly
+# (XML is the default).
 BASE_URL = "https://pub.orcid.org/v3.0"
 ACCEPT = "application/json"
 ENDPOINTS = ("person", "works")
+FETCH_SOURCE = SourceDefaults(NAME, "ORCID", BASE_URL, 0, 0, HostLimit(8, 2))
+
+
+class Section(HostedSection):
+    """`sources.orcid`; a tracked author's `orcid:` is an ORCID iD (bare or as its URL)."""
+
+    SOURCE: ClassVar[SourceDefaults] = FETCH_SOURCE

@@ -10,19 +10,13 @@ from ...normalize.dates import page_date
 from ...normalize.topics import arxiv_code
 from ...records import Capture, ParsedBatch, reject
 from ..base import decode
-from ..pages import add_papers, is_html, read_page, tidy
+from ..pages import add_papers, read_page, sniff_layout, tidy
 from . import htmlform, settings, textform
-
-NAME = "scored_profile"
+from .settings import NAME
 
 
 def sniff(head: str) -> bool:
-    if is_html(head):
-        return any(p.search(head) for p in settings.HTML_SNIFF)
-    # API responses (JSON, XML) may mention "h-index" or "citations" in a field; never ours.
-    if head.lstrip()[:1] in ("{", "[", "<"):
-        return False
-    return all(p.search(head) for p in settings.TEXT_SNIFF)
+    return sniff_layout(head, settings)
 
 
 def parse(capture: Capture) -> ParsedBatch:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+NAME = "scored_profile"  # the record format
+
 # --- text form (the page as a browser's "save as text" renders it) -------------------------------
 
 # Header lines, each a label glued to its number. The lower-case "82papers" is the profile's total;
@@ -68,3 +70,6 @@ SELECTORS = {
 METRIC_ATTR = "data-metric"
 # A capture cut inside the last paper leaves an <article> that never closes.
 PAPER_OPEN, PAPER_CLOSE = "<article", "</article>"
+
+# Rank of this record format when records disagree on a field (lower wins): an aggregator page.
+PRIORITY = {NAME: 60}

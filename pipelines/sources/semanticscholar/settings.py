@@ -1,7 +1,13 @@
-"""Semantic Scholar Graph API constants: response shapes and the paper/author field maps."""
+"""Semantic Scholar Graph API: response shapes and the paper/author field maps (the record format
+`semanticscholar`), and the fetch source `semantic_scholar` (defaults, pace, section, priority)."""
 from __future__ import annotations
 
 import re
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BeforeValidator
+
+from ..spec import HostLimit, PagedSection, SourceDefaults, problem
 
 NAME = "semanticscholar"
 HOST = "api.semanticscholar.org"
@@ -21,3 +27,32 @@ LIST_KEYS = ("data", "recommendedPapers")
 # externalIds keys
 DOI_KEY, ARXIV_KEY, ORCID_KEY, DBLP_KEY = "DOI", "ArXiv", "ORCID", "DBLP"
 TOPIC_SCHEME = "s2.field"
+
+# --- The fetch source `semantic_scholar` (paging: paging.py) -----------------------------------
+# One request per second without a key (the shared pool); pages of at most 1000; offset + limit
+# must stay strictly below 10,000; /paper/batch takes at most 500 ids.
+FETCH_SOURCE = SourceDefaults("semantic_scholar", "Semantic Scholar",
+                              "https://api.semanticscholar.org/graph/v1", 1000, 1000,
+                              HostLimit(1, 1), cites=True)
+FIELDS = "title,externalIds,year,publicationDate,authors,citationCount,venue"
+OFFSET_LIMIT = 10000
+BATCH_MAX = 500
+
+# Rank of its records when sources disagree on a field (lower wins): an aggregator.
+PRIORITY = {NAME: 40}
+
+
+def _id_text(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise problem("id", f"expected str or int, got {type(value).__name__} {value!r}")
+    return str(value)
+
+
+class Section(PagedSection):
+    """`sources.semantic_scholar`; a tracked author's `semantic_scholar:` is an S2 author id
+    (YAML may read it as a number)."""
+
+    SOURCE: ClassVar[SourceDefaults] = FETCH_SOURCE
+    AUTHOR_VALUE: ClassVar[Any] = Annotated[str, BeforeValidator(_id_text)]
+    api_key_env: str | None = None
+    fields: str = FIELDS

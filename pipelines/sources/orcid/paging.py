@@ -1,7 +1,8 @@
-"""The live ORCID source: `<base_url>/<orcid>/person` and `<base_url>/<orcid>/works` from the
+"""ORCID as a fetch source: `<base_url>/<orcid>/person` and `<base_url>/<orcid>/works` from the
 public API v3.0 (no token needed for public data), as JSON."""
 from __future__ import annotations
 
+from ...config import Config, SourceConfig
 from ...http.paging import Plan, Steps
 from ...http.result import Request
 from . import settings as S
@@ -23,3 +24,8 @@ class OrcidPlan(Plan):
         for endpoint in S.ENDPOINTS:  # independent: a failed /person still asks for /works
             yield Request(f"{self.base}/{self.orcid}/{endpoint}", headers={"Accept": S.ACCEPT},
                           expect="json", tag=self.name)
+
+
+def plans(orcid: str, source: SourceConfig, config: Config) -> list[Plan]:
+    """The plan for one tracked author's `orcid:` entry (an ORCID iD, bare or as its URL)."""
+    return [OrcidPlan(source.base_url, orcid)]

@@ -1,8 +1,10 @@
-"""The OAI-PMH ListRecords plan (arXiv's bulk metadata interface): resumptionToken paging.
+"""arXiv as a fetch source: the API query (`sources.arxiv`; start/max_results paging) and the
+OAI-PMH ListRecords harvest (`arxiv_oai`; resumptionToken paging, run by harvest.py), at arXiv's
+pace (settings.HOST_LIMIT).
 
-Like the other plans it reads only what paging needs from each answer (the token, its
-completeListSize/cursor, counts, OAI <error>s) and leaves the records to the parser, run later
-on the landed bytes. Pages are read with iterparse so a big page never becomes one tree here.
+Like every plan they read only what paging needs from each answer (a total and an entry count;
+the token, its completeListSize/cursor, OAI <error>s) and leave the records to the parsers, run
+later on the landed bytes. OAI pages are read with iterparse so a big page never becomes one tree.
 """
 from __future__ import annotations
 
@@ -13,12 +15,76 @@ from dataclasses import dataclass, field
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from .paging import Plan, Steps, _usable
-from .result import Request
+from ...config import Config, SourceConfig
+from ...http.paging import Plan, Steps, usable
+from ...http.result import Request
+from . import settings as S
 
-log = logging.getLogger("pipelines.http.oai")
+log = logging.getLogger("pipelines.sources.arxiv.paging")
 
-OAI_PREFIX = "arXiv"  # the only metadata format the OAI parser reads
+_OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
+
+
+def arxiv_page_info(content: bytes) -> tuple[int | None, int]:
+    """(opensearch:totalResults, number of <entry>) of an arXiv Atom page."""
+    root = ElementTree.fromstring(content)
+    total = root.find(f"{_OPENSEARCH}totalResults")
+    count = len(root.findall(f"{S.ATOM}entry"))
+    try:
+        return (int(total.text.strip()) if total is not None and total.text else None), count
+    except ValueError:
+        return None, count
+
+
+class ArxivQueryPlan(Plan):
+    """start/max_results paging over the arXiv API.
+
+    arXiv sometimes answers mid-query with an empty page (often claiming totalResults 0): that
+    page is asked for again up to `empty_page_retries` times before the query counts as done."""
+
+    name = "arxiv"
+
+    def __init__(self, base_url: str, search_query: str, *, page_size: int = S.MAX_PAGE,
+                 max_results: int = S.MAX_TOTAL, empty_page_retries: int = 3,
+                 sort_by: str = "submittedDate", sort_order: str = "ascending"):
+        self.base_url, self.query = base_url, search_query
+        self.page_size = max(1, min(page_size, S.MAX_PAGE))
+        self.max_results = min(max_results, S.MAX_TOTAL)
+        self.empty_page_retries, self.sort = empty_page_retries, (sort_by, sort_order)
+        self.total: int | None = None
+
+    def _request(self, start: int, size: int) -> Request:
+        return Request(self.base_url, params={
+            "search_query": self.query, "start": start, "max_results": size,
+            "sortBy": self.sort[0], "sortOrder": self.sort[1]}, expect="xml", tag=self.name)
+
+    def steps(self) -> Steps:
+        start, empties = 0, 0
+        while start < self.max_results and (self.total is None or start < self.total):
+            size = min(self.page_size, self.max_results - start)
+            if self.total is not None:
+                size = min(size, self.total - start)
+            result = yield self._request(start, size)
+            if not usable(result):
+                return
+            try:
+                total, entries = arxiv_page_info(result.content)
+            except ElementTree.ParseError:
+                log.warning("arXiv page %s is not XML; stopping this query", result.url)
+                return
+            if entries == 0:
+                # An empty first page that reports 0 results is a genuinely empty query.
+                known = self.total if self.total is not None else total
+                if not known or start >= known or empties >= self.empty_page_retries:
+                    return
+                empties += 1
+                log.info("arXiv returned an empty page at start=%d (total %s); retry %d/%d",
+                         start, known, empties, self.empty_page_retries)
+                continue
+            empties = 0
+            if total:  # keep the largest total seen: glitch pages under-report it
+                self.total = max(self.total or 0, total)
+            start += entries  # by what arrived, so a short page never skips records
 
 
 @dataclass
@@ -76,7 +142,7 @@ class OaiListRecordsPlan(Plan):
                  until: str | None = None, resume_token: str | None = None,
                  max_pages: int | None = None):
         self.base_url, self.max_pages = base_url, max_pages
-        self.params = {k: v for k, v in (("metadataPrefix", OAI_PREFIX), ("set", set),
+        self.params = {k: v for k, v in (("metadataPrefix", S.OAI_PREFIX), ("set", set),
                                          ("from", from_), ("until", until)) if v}
         self.next_token = resume_token
         self.complete = False
@@ -94,7 +160,7 @@ class OaiListRecordsPlan(Plan):
         while self.max_pages is None or len(self.pages) < self.max_pages:
             self.asked.append(self.next_token)
             result = yield self.request()
-            if not _usable(result):
+            if not usable(result):
                 self.error = result.error or "no content"
                 return
             try:
@@ -116,3 +182,10 @@ class OaiListRecordsPlan(Plan):
             if not page.token:
                 self.complete = True
                 return
+
+
+def plans(search_query: str, source: SourceConfig, config: Config) -> list[Plan]:
+    """The plan for one tracked author's `arxiv:` entry (an API search_query)."""
+    return [ArxivQueryPlan(source.base_url, search_query, page_size=source.page_size,
+                           max_results=source.options["max_results"],
+                           empty_page_retries=source.options["empty_page_retries"])]

@@ -1,10 +1,11 @@
-"""The live dblp source: one request per tracked author for the person export
+"""dblp as a fetch source: one request per tracked author for the person export
 `<base_url>/pid/<pid>.xml`, at dblp's pace (one request per 2 s on one connection; 429 answers
 wait out their Retry-After), after robots.txt allows it."""
 from __future__ import annotations
 
 import re
 
+from ...config import Config, SourceConfig
 from ...http.paging import Plan, Steps
 from ...http.result import Request
 from . import settings as S
@@ -28,3 +29,8 @@ class DblpPersonPlan(Plan):
 
     def steps(self) -> Steps:
         yield Request(self.url, expect="xml", robots=self.robots, tag=self.name)
+
+
+def plans(pid: str, source: SourceConfig, config: Config) -> list[Plan]:
+    """The plan for one tracked author's `dblp:` entry (a person id or its URL)."""
+    return [DblpPersonPlan(source.base_url, pid, robots=source.options["respect_robots"])]
