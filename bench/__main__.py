@@ -5,7 +5,8 @@ Side by side, per snapshot size (bench/resolution_scale.py's `realistic` lines: 
 text, bylines from a heavy-tailed pool of people, three 300-name collaborations): papertrail end
 to end (`papertrail run --captures`, cold and the no-op rerun), DuckDB's own read_json into a
 table (the floor) and dlt into DuckDB; at the largest size each stage's time and memory (the
-stage functions called directly, bench/direct.py); the `--large` size (3M lines, the full arXiv
+stage functions called directly, bench/direct.py); the bulk path without resolution (land, parse,
+validate, publish at 1M lines against DuckDB's read_json, bench/bulk_stages.py); the `--large` size (3M lines, the full arXiv
 snapshot's size) cold, for its growth from 1M; resolution alone at 30k..1M lines of realistic
 and of heavily repeated bylines; author-page parsing in the parse stage on one and on every CPU,
 and our selectolax parsers vs BeautifulSoup; each analytics view's query time on the largest
@@ -113,10 +114,13 @@ def view_times(db: str) -> dict:
         names = [r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE schema_name = 'analytics' "
                                            "ORDER BY view_name").fetchall()]
         out = {}
-        for name in names:
-            started = time.perf_counter()
-            rows = con.execute(f"SELECT * FROM analytics.{name}").to_arrow_table().num_rows
-            out[name] = {"seconds": round(time.perf_counter() - started, 3), "rows": rows}
+        for name in names:  # the median of three, as bench/views_bench.py (the machine is shared)
+            times = []
+            for _ in range(3):
+                started = time.perf_counter()
+                rows = con.execute(f"SELECT * FROM analytics.{name}").to_arrow_table().num_rows
+                times.append(time.perf_counter() - started)
+            out[name] = {"seconds": round(sorted(times)[1], 3), "first_seconds": round(times[0], 3), "rows": rows}
         return out
     finally:
         con.close()
@@ -162,6 +166,8 @@ def main() -> None:
                     help="lines for resolution alone, both byline shapes ('' to skip)")
     ap.add_argument("--view-papers", type=int, default=1_000_000,
                     help="papers of the synthetic warehouse whose views are timed (bench/views_bench.py; 0: skip)")
+    ap.add_argument("--bulk-lines", type=int, default=1_000_000,
+                    help="lines for the bulk path without resolution (bench/bulk_stages.py; 0: skip)")
     ap.add_argument("--pages", default="1000,10000", help="author pages, comma-separated ('' to skip)")
     ap.add_argument("--dlt-max", type=int, default=100_000, help="largest size dlt is run at (it is slow)")
     ap.add_argument("--bs4-pages", type=int, default=200, help="pages parsed by both engines for the ratio")
@@ -215,6 +221,11 @@ def main() -> None:
                 res = row.get("resolve") or {}
                 print(f"resolution {shape} {n}: {res.get('seconds')} s, {res.get('peak_rss_mb')} MB "
                       f"{res.get('error') or res.get('skipped') or ''}", flush=True)
+        if args.bulk_lines:
+            from .bulk_stages import measure as bulk_measure
+            result["bulk"] = bulk_measure(args.bulk_lines, work_root / "bulk", GUARD["max_rss_mb"], GUARD["timeout"])
+            print(f"bulk path without resolution at {args.bulk_lines}: {result['bulk'].get('stages')} "
+                  f"vs DuckDB {result['bulk']['duckdb'].get('seconds')} s", flush=True)
         if args.view_papers:
             result["views_synthetic"] = synthetic_views(args.view_papers)
         for p in [int(s) for s in args.pages.split(",") if s]:

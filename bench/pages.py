@@ -183,17 +183,29 @@ def stage_runs(n: int, workers: list[int], scratch: Path) -> dict:
     for w in workers:
         shutil.rmtree(ws.parsed_dir, ignore_errors=True)
         ws.ensure()
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), _cpu_seconds()
         result = parse_pending(ws, workers=w)
         seconds = time.perf_counter() - started
+        # CPU seconds of this process and of the pool's (reaped when the pool shuts down, so
+        # counted in RUSAGE_CHILDREN): pages per CPU-second is the per-core rate that other
+        # work on a shared machine does not change, wall-clock pages/s per process is what it does
+        cpu = _cpu_seconds() - cpu_before
         papers = read_parsed(ws, "papers")
         same = None if reference is None else papers.equals(reference)
         reference = papers if reference is None else reference
         out["runs"][w] = {"workers": result.workers, "seconds": round(seconds, 3), "pages_per_s": round(n / seconds, 1),
                           "pages_per_s_per_process": round(n / seconds / result.workers, 1),
+                          "cpu_seconds": round(cpu, 3), "pages_per_cpu_s": round(n / cpu, 1),
+                          "loadavg_after": round(os.getloadavg()[0], 2),
                           "papers": result.counts["papers"], "rejects": result.counts["rejects"],
                           "formats": result.formats, "same_records_as_first": same}
     return out
+
+
+def _cpu_seconds() -> float:
+    import resource
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main() -> None:
@@ -212,6 +224,7 @@ def main() -> None:
             shutil.rmtree(scratch, ignore_errors=True)
         best = max(out["runs"].values(), key=lambda r: r["workers"])
         out.update(pages_per_s=best["pages_per_s"], pages_per_s_per_process=best["pages_per_s_per_process"],
+                   pages_per_cpu_s=best["pages_per_cpu_s"],
                    workers=best["workers"], cpus=cpus,
                    one_process_pages_per_s=out["runs"][min(out["runs"])]["pages_per_s"])
         print(json.dumps(out))

@@ -37,7 +37,7 @@ from papertrail.pipelines.stages.runlog import RUNS_SCHEMA  # noqa: E402
 from papertrail.pipelines.warehouse.publish import LOADED, publish, sql_statements  # noqa: E402
 from papertrail.pipelines.workspace import Workspace  # noqa: E402
 
-GENERATOR_VERSION = "g2"  # bump when generators() changes: it names the cached staging
+GENERATOR_VERSION = "g3"  # bump when generators() changes: it names the cached staging
 TOPICS = 72            # distinct primary topics in the real 10^6 warehouse
 AUTHORS_PER_PAPER = 0.335  # people per paper after resolution at 10^6 lines (335,041 / 10^6)
 TRACKED = 1000         # authors with their own pages (profiles, listed papers)
@@ -66,7 +66,7 @@ def generators(n: int) -> dict[str, str]:
                    pool.abstract || ' Variant ' || i || '.' AS abstract,
                    make_date(y::INT, 1 + (hash(i,'m') % 12)::INT, 1 + (hash(i,'d') % 28)::INT) AS published_on,
                    y::INT AS year,
-                   CASE WHEN u(i,'nt') < .01 THEN NULL ELSE 'topic.' || floor({TOPICS} * pow(u(i,'t'), 2))::INT END AS primary_topic,
+                   CASE WHEN u(i,'nt') < .01 THEN NULL ELSE topic_code(floor({TOPICS} * pow(u(i,'t'), 2))::INT) END AS primary_topic,
                    printf('%02d%02d.%05d', 7 + i // 1200000, 1 + (i // 100000) % 12, i % 100000) AS arxiv_id,
                    CASE WHEN u(i,'doi') < .5 THEN '10.1000/p' || i END AS doi,
                    u(i,'code') < .1 AS has_code, (5 + hash(i,'pg') % 40)::INT AS page_count,
@@ -87,7 +87,7 @@ def generators(n: int) -> dict[str, str]:
                    NULL::VARCHAR AS orcid, []::VARCHAR[] AS affiliations
             FROM (SELECT i, unnest(range(1, 1 + {BYLINE})) AS pos FROM idx)""",
         "paper_topics": f"""
-            SELECT hexid('P', i) AS paper_id, 'topic.' || ((floor({TOPICS} * pow(u(i,'t'), 2))::INT + off) % {TOPICS}) AS topic,
+            SELECT hexid('P', i) AS paper_id, topic_code((floor({TOPICS} * pow(u(i,'t'), 2))::INT + off) % {TOPICS}) AS topic,
                    'arxiv' AS source
             FROM (SELECT i, unnest([0, 1 + (hash(i,'o1') % 30)::INT, 32 + (hash(i,'o2') % 30)::INT]
                                    [1:CASE WHEN u(i,'nk') < .5 THEN 1 WHEN u(i,'nk') < .75 THEN 2 ELSE 3 END]) AS off FROM idx)""",
@@ -107,7 +107,7 @@ def generators(n: int) -> dict[str, str]:
         "author_profiles": f"""
             SELECT hexid('A', t) AS author_id, src AS source, src || '/author-' || t AS capture,
                    {cap('c')} AS captured_at, (5 + hash(t,'h') % 60 + c)::BIGINT AS h_index,
-                   (100 + hash(t,'c') % 50000 + 100 * c)::BIGINT AS citation_count, (10 + hash(t,'p') % 300)::BIGINT AS paper_count,
+                   (100 + hash(t,'c') % 50000 + 100 * c)::BIGINT AS citation_count, (70 + hash(t,'p') % 300)::BIGINT AS paper_count,
                    NULL::BIGINT AS i10_index, 'Given' || (t % 997) || ' Family' || (t // 997) AS name_as_written,
                    NULL::JSON AS extra, src || ':' || t || ':' || c AS record_ref
             FROM range({min(TRACKED, a)}) r(t), (VALUES ('scored_profile'), ('catalyzex')) s(src), range(2, 4) c(c)""",
@@ -170,7 +170,11 @@ def staging(n: int) -> dict[str, Path]:
     tmp.mkdir(parents=True)
     con = duckdb.connect()
     try:
+        # real arXiv codes, so that the staging passes validation as resolution's would
+        from papertrail.pipelines.normalize.topics import arxiv_taxonomy
+        codes = sorted(arxiv_taxonomy())[:TOPICS]
         con.execute(MACROS)
+        con.execute(f"CREATE MACRO topic_code(k) AS [{', '.join(repr(c) for c in codes)}][1 + k]")
         for _, statement in sql_statements("schema"):
             con.execute(statement)
         con.execute(f"CREATE TABLE idx AS SELECT range AS i FROM range({n})")

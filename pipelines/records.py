@@ -166,13 +166,12 @@ class ParsedBatch:
 
 def table_of(rows: list[dict], schema: pa.Schema) -> pa.Table:
     """Rows to a table of exactly `schema`: missing keys become nulls, unknown keys are an error."""
-    names = set(schema.names)
+    names = frozenset(schema.names)
     for row in rows:
-        unknown = set(row) - names
-        if unknown:
-            raise KeyError(f"record has columns not in the schema: {sorted(unknown)}")
-    columns = {name: [row.get(name) for row in rows] for name in schema.names}
-    return pa.table(columns, schema=schema)
+        if not names.issuperset(row):
+            raise KeyError(f"record has columns not in the schema: {sorted(set(row) - names)}")
+    # pyarrow reads the dicts itself (a missing key is a null), twice as fast as lists per column
+    return pa.Table.from_pylist(rows, schema=schema)
 
 
 def reject(capture: Capture | None, source: str | None, reason: str, payload: bytes | str | None,

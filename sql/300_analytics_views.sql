@@ -6,12 +6,10 @@ CREATE OR REPLACE VIEW analytics.citation_counts AS
 SELECT paper_id, title, year, citation_count, source, as_of, sources FROM analytics_data.citation_counts;
 
 -- Every source's current count of a paper (its highest count on its latest capture day), and
--- whether it is the one analytics.citation_counts shows.
+-- whether it is the one analytics.citation_counts shows (decided at publish).
 CREATE OR REPLACE VIEW analytics.citation_counts_by_source AS
-SELECT s.paper_id, s.source, s.citation_count, s.as_of, s.capture_day, s.captures,
-       coalesce(c.source = s.source, false) AS is_current
-FROM analytics_data.citation_counts_by_source s
-LEFT JOIN analytics_data.citation_counts c ON c.paper_id = s.paper_id;
+SELECT paper_id, source, citation_count, as_of, capture_day, captures, is_current
+FROM analytics_data.citation_counts_by_source;
 
 CREATE OR REPLACE VIEW analytics.author_papers AS
 SELECT author_id, paper_id FROM analytics_data.author_papers;

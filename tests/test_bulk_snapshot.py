@@ -108,6 +108,26 @@ def test_parse_stage_writes_one_parquet_per_chunk_and_the_same_records(tmp_path,
         assert got.to_dicts() == want.to_dicts()
 
 
+def test_chunks_parsed_on_threads_write_the_same_files(tmp_path, sample_bytes, monkeypatch):
+    """A snapshot's chunks are parsed by bulk_threads() threads at once; one thread or three, the
+    parsed files are the same, name for name and row for row."""
+    monkeypatch.setattr(landing, "BULK_BYTES", 64 << 10)
+    captures = tmp_path / "captures"
+    captures.mkdir()
+    (captures / "snapshot.jsonl").write_bytes(sample_bytes)
+    written = {}
+    for threads in ("1", "3"):
+        monkeypatch.setenv("PAPERTRAIL_PARSE_WORKERS", threads)
+        ws = Workspace.for_db(tmp_path / threads / "w.duckdb").ensure()
+        land_files(ws, [captures])
+        parse_pending(ws, chunk_bytes=32 << 10)
+        files = sorted(p for p in ws.parsed_dir.rglob("*.parquet") if p.name != "index.parquet")
+        written[threads] = {(p.parent.name, p.name.split(".", 1)[1]): pl.read_parquet(p) for p in files}
+    assert written["1"].keys() == written["3"].keys() and len(written["1"]) >= 9 * 2
+    for key, frame in written["1"].items():
+        assert frame.equals(written["3"][key]), key
+
+
 def test_a_large_capture_unchanged_on_disk_is_not_read_again(tmp_path, sample_bytes, monkeypatch):
     monkeypatch.setattr(landing, "BULK_BYTES", 64 << 10)
     captures = tmp_path / "captures"

@@ -1,4 +1,4 @@
-"""Landing zone: every capture stored once under its sha256 (gzip), plus a manifest of sightings.
+"""Landing zone: every capture stored once under its sha256 (zstd), plus a manifest of sightings.
 
 Same bytes seen again (same file, a copy elsewhere, an unchanged HTTP response) add a manifest
 row but no new content, so nothing downstream runs again for them.
@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -71,7 +72,8 @@ class LargeFile:
 
 
 def blob_path(ws: Workspace, sha256: str) -> Path:
-    """The blob of small captures (gzip); large ones live in `zst_blob_path`."""
+    """The gzip blob small captures were landed as before 2026-12 (still read); every capture
+    lands in `zst_blob_path` now."""
     return ws.landing_dir / "blobs" / sha256[:2] / f"{sha256}.gz"
 
 
@@ -106,10 +108,18 @@ def _land_large(ws: Workspace, item: LargeFile) -> str:
     os.close(fd)
     digest = hashlib.sha256()
     try:
-        with open(item.capture, "rb") as source, pa.CompressedOutputStream(tmp, "zstd") as out:
+        # sha256 and zstd each take about half the time and both release the GIL: the hash of a
+        # block runs on a second thread while the block is compressed (blocks hashed in order)
+        with open(item.capture, "rb") as source, pa.CompressedOutputStream(tmp, "zstd") as out, \
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="land-sha256") as hasher:
+            hashed = None
             while block := source.read(_BLOCK):
-                digest.update(block)
+                if hashed is not None:
+                    hashed.result()
+                hashed = hasher.submit(digest.update, block)
                 out.write(block)
+            if hashed is not None:
+                hashed.result()
         sha256 = digest.hexdigest()
         target = zst_blob_path(ws, sha256)
         if blob_exists(ws, sha256):
@@ -183,7 +193,8 @@ def land(ws: Workspace, captures: Iterable[Capture | LargeFile | dict], kind: st
         else:
             sha256, size = item.sha256, len(item.content)
             if sha256 not in known:
-                atomic_write_bytes(blob_path(ws, sha256), gzip.compress(item.content, 6))
+                # zstd, as big files: 10x faster than gzip -6 to write, 2x to read, the same size
+                atomic_write_bytes(zst_blob_path(ws, sha256), pa.compress(item.content, codec="zstd", asbytes=True))
                 known.add(sha256)
                 result.new.append(sha256)
         if (sha256, item.capture) in seen_pairs:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from ..io import write_parquet
+from ..io import release_memory, write_parquet
 from ..paths import expectations_dir
 from ..validate.checks import outcomes
 from ..validate.prepare import columns_read
@@ -55,6 +55,7 @@ def validate_staged(ws: Workspace, run_id: str | None = None) -> Validation:
         ws, staging_digest(staged_files(ws)), passed=validation.report.success,
         checks=outcomes(validation.report.results, validation.first.results),
         run_id=run_id, quarantined=validation.quarantined, capture_year=validation.report.capture_year)
+    release_memory()  # the frames and GX's pandas copies are gone: the publish starts lower
     return validation
 
 

@@ -14,6 +14,7 @@ from typing import Any, Iterable
 import polars as pl
 
 from .. import progress
+from ..io import release_memory
 from ..normalize.topics import arxiv_taxonomy
 from ..paths import expectations_dir
 from .prepare import REFERENCES, capture_year as _capture_year, prepare
@@ -75,6 +76,8 @@ def validate(frames: dict[str, pl.DataFrame], *, tables: Iterable[str] | None = 
                 failed_rows[table] = bad
             if (flagged := failing.filter(~is_blocked)).height:
                 flagged_rows[table] = flagged
+        del prepared, outcomes
+        release_memory()  # this table's pandas copy and GX's work: the next table starts lower
 
     return ValidationReport(
         results=results, failed_rows=failed_rows, flagged_rows=flagged_rows,
