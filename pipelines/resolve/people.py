@@ -35,6 +35,9 @@ SCORE_SLICE_PAIRS = 500_000
 # At most this many named mentions are resolved at once (see name_edges); the hash seed is fixed
 # so the parts, and the model trained on the first, are the same in every run.
 PEOPLE_PART_MENTIONS, PART_SEED = 400_000, 20261202
+# Names are scored and clustered a group of at most this many pairs at a time; a name above
+# PEOPLE_BLOCK_MAX signatures counts this many pairs per signature (its sorted neighbourhoods).
+PAIRS_PER_GROUP, BIG_NAME_PAIRS_PER_SIGNATURE = 2_000_000, 15
 NAME_WEIGHT_CAP = 3.0
 RARE_FAMILY_NAMES, RARE_FAMILY_WEIGHT = 2, 1.5  # at most this many distinct full names with the family name
 _VENUE_NOISE = {"the", "of", "on", "in", "and", "for", "international", "proceedings", "proc", "conference",
@@ -125,30 +128,45 @@ def _name_weights(m: pl.DataFrame, named: pl.DataFrame) -> pl.DataFrame:
                     .alias("name_weight"), pl.col("weak").alias("initials")))
 
 
-def _pairs(sigs: pl.DataFrame) -> pl.DataFrame:
-    """(a, b) sid pairs: every pair within a small name, shared evidence keys within a big one."""
-    # Only the columns each part reads: a join or filter copies every column it is given, and
-    # signatures carry their word lists.
-    sized = sigs.select("sid", "name_key", pl.len().over("name_key").alias("len"))
-    small = sized.filter(pl.col("len") <= PEOPLE_BLOCK_MAX).select("sid", "name_key")
-    all_pairs = (small.join(small, on="name_key", suffix="_b").filter(pl.col("sid") < pl.col("sid_b"))
-                 .select(pl.col("sid").alias("a"), pl.col("sid_b").alias("b")))
-    big_sids = sized.filter(pl.col("len") > PEOPLE_BLOCK_MAX)["sid"]
-    if big_sids.is_empty():
-        return all_pairs.cast({"a": pl.UInt32, "b": pl.UInt32})
-    big = sigs.select("sid", "name_key", "coauthors", "venue", "awords", "year").filter(pl.col("sid").is_in(big_sids.implode()))
-    # A few keys per signature: its first co-authors and affiliation words in a fixed order (more
-    # keys add pairs, not recall, once blocks are cut to neighbourhoods).
-    keys = pl.concat([
-        big.with_columns(pl.col("coauthors").list.sort().list.head(BLOCK_KEYS_PER_LIST)).explode("coauthors")
-        .select("sid", (pl.col("name_key") + "|c:" + pl.col("coauthors")).alias("key"), pl.col("year").alias("order")),
-        big.select("sid", (pl.col("name_key") + "|v:" + pl.col("venue").list.sort().list.join(" ")).alias("key"),
-                   pl.col("year").alias("order")),
-        big.with_columns(pl.col("awords").list.sort().list.head(BLOCK_KEYS_PER_LIST)).explode("awords")
-        .select("sid", (pl.col("name_key") + "|a:" + pl.col("awords")).alias("key"), pl.col("year").alias("order")),
-    ]).rename({"sid": "idx"})
-    near = block_pairs(keys, PEOPLE_BLOCK_MAX, 5)
-    return pl.concat([all_pairs.cast({"a": pl.UInt32, "b": pl.UInt32}), near]).unique()
+def _name_blocks(sigs: pl.DataFrame) -> pl.DataFrame:
+    """(name_key, first, len, cost) per name of two or more signatures, in sid order: a name's
+    signatures are the consecutive sids first..first+len-1; cost is how many pairs it makes."""
+    pairs_small = pl.col("len") * (pl.col("len") - 1) // 2
+    return (sigs.group_by("name_key").agg(pl.col("sid").min().alias("first"), pl.len())
+            .filter(pl.col("len") >= 2).sort("first")
+            .with_columns(pl.when(pl.col("len") <= PEOPLE_BLOCK_MAX).then(pairs_small)
+                          .otherwise(pl.col("len") * BIG_NAME_PAIRS_PER_SIGNATURE).cast(pl.Int64).alias("cost")))
+
+
+def _pairs(sigs: pl.DataFrame, blocks: pl.DataFrame | None = None) -> pl.DataFrame:
+    """(a, b) sid pairs of the given names (default all): every pair within a small name, shared
+    evidence keys within a big one."""
+    blocks = _name_blocks(sigs) if blocks is None else blocks
+    small = blocks.filter(pl.col("len") <= PEOPLE_BLOCK_MAX)
+    # Pairs of a small name are index arithmetic, no join (a join on the name would hold every
+    # ordered pair and a copy of the name per row).
+    parts = [pl.DataFrame(schema={"a": pl.UInt32, "b": pl.UInt32})]
+    for (n,), group in small.partition_by("len", as_dict=True).items():
+        i, j = np.triu_indices(n, 1)
+        first = group["first"].to_numpy().astype(np.int64)[:, None]
+        parts.append(pl.DataFrame({"a": (first + i).ravel(), "b": (first + j).ravel()}).cast({"a": pl.UInt32, "b": pl.UInt32}))
+    big_names = blocks.filter(pl.col("len") > PEOPLE_BLOCK_MAX)
+    if not big_names.is_empty():
+        # Only the columns read: a filter copies every column it is given.
+        big = (sigs.select("sid", "name_key", "coauthors", "venue", "awords", "year")
+               .filter(pl.col("name_key").is_in(big_names["name_key"].implode())))
+        # A few keys per signature: its first co-authors and affiliation words in a fixed order
+        # (more keys add pairs, not recall, once blocks are cut to neighbourhoods).
+        keys = pl.concat([
+            big.with_columns(pl.col("coauthors").list.sort().list.head(BLOCK_KEYS_PER_LIST)).explode("coauthors")
+            .select("sid", (pl.col("name_key") + "|c:" + pl.col("coauthors")).alias("key"), pl.col("year").alias("order")),
+            big.select("sid", (pl.col("name_key") + "|v:" + pl.col("venue").list.sort().list.join(" ")).alias("key"),
+                       pl.col("year").alias("order")),
+            big.with_columns(pl.col("awords").list.sort().list.head(BLOCK_KEYS_PER_LIST)).explode("awords")
+            .select("sid", (pl.col("name_key") + "|a:" + pl.col("awords")).alias("key"), pl.col("year").alias("order")),
+        ]).rename({"sid": "idx"})
+        parts.append(block_pairs(keys, PEOPLE_BLOCK_MAX, 5))
+    return pl.concat(parts)
 
 
 def token_weights(papers: pl.DataFrame, parts: list[pl.DataFrame]) -> dict[str, pl.DataFrame]:
@@ -330,16 +348,29 @@ def name_edges(m: pl.DataFrame, context: pl.DataFrame) -> pl.DataFrame:
 
 
 def _part_edges(sigs: pl.DataFrame, idf: dict[str, pl.DataFrame], models: dict) -> pl.DataFrame:
-    pairs = _pairs(sigs)
+    blocks = _name_blocks(sigs)
     if "people" not in models:
-        models["people"] = people_model(sigs, pairs, idf)
-    # Scored a slice at a time: each pair carries both sides' word lists while it is scored,
-    # so memory follows the slice, not all pairs of every name.
-    slices = [scored(sigs, pairs.slice(start, SCORE_SLICE_PAIRS), idf, models["people"])
-              for start in range(0, pairs.height, SCORE_SLICE_PAIRS)]
-    scores = pl.concat(slices) if slices else pl.DataFrame(
-        schema={"a": pl.UInt32, "b": pl.UInt32, "weight": pl.Float64, "conflict": pl.Boolean})
-    person = merged_people(sigs, person_clusters(sigs, scores), idf, person_clusters, models)
+        # Trained on the pairs of names picked by a hash of the name (a sample across the
+        # alphabet) up to SCORE_SLICE_PAIRS pairs.
+        sample = (blocks.sort(pl.col("name_key").hash(PART_SEED))
+                  .filter(pl.col("cost").cum_sum().shift(1, fill_value=0) < SCORE_SLICE_PAIRS))
+        models["people"] = people_model(sigs, _pairs(sigs, sample), idf)
+    # Names a group at a time (consecutive sids, at most PAIRS_PER_GROUP pairs a group), each
+    # group's pairs scored in slices and clustered before the next: memory follows the group,
+    # however many pairs the whole input makes.
+    person = np.arange(sigs.height, dtype=np.int64)
+    groups = blocks.with_columns((pl.col("cost").cum_sum() // PAIRS_PER_GROUP).alias("group"))
+    for _, group in groups.partition_by("group", as_dict=True, maintain_order=True).items():
+        pairs = _pairs(sigs, group)
+        slices = [scored(sigs, pairs.slice(start, SCORE_SLICE_PAIRS), idf, models["people"])
+                  for start in range(0, pairs.height, SCORE_SLICE_PAIRS)]
+        del pairs
+        if not slices:
+            continue
+        labels = person_clusters(sigs, pl.concat(slices)).to_numpy()
+        lo, hi = int(group["first"].min()), int((group["first"] + group["len"]).max())
+        person[lo:hi] = labels[lo:hi]
+    person = merged_people(sigs, pl.Series("person", person), idf, person_clusters, models)
     # A name that stays one person keeps its plain key (and so its id from earlier runs); a name
     # split into several people names each by its earliest paper id (stable through the crosswalk).
     people = (sigs.select("mid", "name_key", "paper_id").with_columns(person)
