@@ -53,10 +53,10 @@ _STOP = {"a", "an", "the", "of", "for", "and", "in", "on", "to", "with", "by", "
 def named_mentions(m: pl.DataFrame) -> pl.DataFrame:
     """The mentions whose full name is compared (written out or as initials, placed on a paper)."""
     return (m.filter((pl.col("strong") | pl.col("weak")) & pl.col("paper_id").is_not_null() & ~pl.col("owner"))
-            .select("mid", "name_key", "paper_id", "affiliations", "orcid"))
+            .select("mid", "name_key", "paper_id", "affiliations", "orcid", "weak"))
 
 
-def shared_context(m: pl.DataFrame, context: pl.DataFrame) -> dict[str, pl.DataFrame]:
+def shared_context(m: pl.DataFrame, context: pl.DataFrame, named: pl.DataFrame) -> dict[str, pl.DataFrame]:
     """What every part of the names reads: each paper's byline (co-author keys), its words, venue,
     topic and year, and each name's weight."""
     coauthor_key = pl.col("last") + " " + pl.col("given").str.slice(0, 1)
@@ -72,7 +72,6 @@ def shared_context(m: pl.DataFrame, context: pl.DataFrame) -> dict[str, pl.DataF
                             & ~pl.element().is_in(sorted(_VENUE_NOISE)))).list.unique()
     ctx = context.select("paper_id", words.alias("twords"), venue_words.alias("venue"),
                          pl.col("primary_topic").alias("topic"), "year")
-    named = m.filter((pl.col("strong") | pl.col("weak")) & pl.col("paper_id").is_not_null() & ~pl.col("owner"))
     return {"byline": byline, "ctx": ctx, "names": _name_weights(m, named),
             "papers": named.select("paper_id").unique().join(ctx, on="paper_id", how="left")}
 
@@ -331,7 +330,7 @@ def name_edges(m: pl.DataFrame, context: pl.DataFrame) -> pl.DataFrame:
     named = named_mentions(m)
     if named.is_empty():
         return pl.DataFrame(schema={"idx": pl.UInt32, "key": pl.String, "kind": pl.String})
-    shared = shared_context(m, context)
+    shared = shared_context(m, context, named)
     count = -(-named.height // PEOPLE_PART_MENTIONS)
     part_of = named["name_key"].hash(PART_SEED) % count
     with tempfile.TemporaryDirectory(prefix="papertrail-people-") as spill:

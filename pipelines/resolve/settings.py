@@ -61,5 +61,6 @@ AUTHOR_CROSSWALK_PREFIX = "author/"
 PEOPLE_BLOCK_MAX = 300
 PEOPLE_STRONG_LINK = 8.0
 # Mentions of one full name are one person when their papers' average pairwise weight (log2
-# likelihood ratio, people.WEIGHTS) reaches this.
+# likelihood ratio, trained: people.COMPARISONS) reaches this; so are two profiles of a name
+# whose posterior log-odds (profiles.py) reach it.
 PEOPLE_MERGE_WEIGHT = 1.0
