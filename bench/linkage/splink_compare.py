@@ -251,11 +251,7 @@ def link_papers(dblp: list[dict], acm: list[dict], threshold: float, sweep: bool
         best = clusters_of(con, linker.clustering.cluster_using_single_best_links(
             pred, duplicate_free_datasets=["dblp", "acm"], threshold_match_probability=threshold))
         t.lap("cluster_single_best_links")
-    out = {"steps_seconds": dict(t.steps), "pairs_predicted": con.execute(
-        f"SELECT count(*) FROM {pred.physical_name}").fetchone()[0],
-        "probability_two_random_records_match": linker._settings_obj._probability_two_random_records_match,
-        "clusters": {"connected_components": cc, "single_best_links": best}}
-    out["cost"] = cost_so_far()
+    out = _summary(t, con, pred, linker, {"connected_components": cc, "single_best_links": best})
     if sweep:  # label work, kept out of the cost
         out["sweep"] = {"connected_components": {}, "single_best_links": {}}
         for p in SWEEP:
@@ -268,6 +264,14 @@ def link_papers(dblp: list[dict], acm: list[dict], threshold: float, sweep: bool
                         pred, duplicate_free_datasets=["dblp", "acm"], threshold_match_probability=p))
     out["model"] = json.loads(json.dumps(linker.misc.save_model_to_json(), default=str))
     return out
+
+
+def _summary(t, con, pred, linker, clusters: dict) -> dict:
+    """Step times, predicted pairs, the prior, the clusters and the cost so far of one model."""
+    return {"steps_seconds": dict(t.steps),
+            "pairs_predicted": con.execute(f"SELECT count(*) FROM {pred.physical_name}").fetchone()[0],
+            "probability_two_random_records_match": linker._settings_obj._probability_two_random_records_match,
+            "clusters": clusters, "cost": cost_so_far()}
 
 
 def link_people(mentions: dict, threshold: float, sweep: bool) -> dict:
@@ -293,11 +297,7 @@ def link_people(mentions: dict, threshold: float, sweep: bool) -> dict:
     cc = clusters_of(con, linker.clustering.cluster_pairwise_predictions_at_threshold(
         pred, threshold_match_probability=threshold))
     t.lap("cluster_connected_components")
-    out = {"steps_seconds": dict(t.steps), "pairs_predicted": con.execute(
-        f"SELECT count(*) FROM {pred.physical_name}").fetchone()[0],
-        "probability_two_random_records_match": linker._settings_obj._probability_two_random_records_match,
-        "clusters": {"connected_components": cc}}
-    out["cost"] = cost_so_far()
+    out = _summary(t, con, pred, linker, {"connected_components": cc})
     if sweep:
         out["sweep"] = {"connected_components": {
             p: clusters_of(con, linker.clustering.cluster_pairwise_predictions_at_threshold(
